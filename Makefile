@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# veth_rs: the out-of-tree module and its build/VM/test loop.
+#   make            build veth_rs.ko (and the iproute2 plugin) against the
+#                   cached test kernel, building rootfs and kernel if needed
+#   make run        boot the VM and run the seed scenario
+#   make check      lint + every test in tests/ in the VM (KTAP, summary)
+#   make lint       rustfmt check + CLIPPY=1 build with warnings as errors
+#   make rust-analyzer   write rust-project.json
+#   make kernel FLAVOUR=release   build the benchmark kernel
+# KDIR= builds against another Rust-enabled kernel tree (as the
+# rust-out-of-tree-module template); FLAVOUR=debug|release picks the cached
+# kernel (debug by default).
+
+FLAVOUR ?= debug
+TOP := $(CURDIR)
+KDIR ?= $(shell $(TOP)/qemu/kernel.sh --dir $(FLAVOUR))
+
+# Outside the rootfs, toolchain commands run in it through qemu/chroot.
+ifdef VETH_RS_IN_ROOTFS
+RUN :=
+else
+RUN := $(TOP)/qemu/chroot
+endif
+KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
+
+.PHONY: default modules modules_install kernel rootfs plugin selftest-modules \
+	lint rust-analyzer run check clean
+
+default: modules plugin
+
+kernel:
+	@$(TOP)/qemu/kernel.sh $(FLAVOUR) >/dev/null
+
+rootfs:
+	@$(TOP)/qemu/rootfs.sh
+
+modules: kernel
+	$(KMAKE) modules
+
+modules_install: modules
+	$(KMAKE) modules_install
+
+# iproute2 link plugin: lets the stock `ip` parse `peer ...` for veth_rs.
+plugin: iproute2/link_veth_rs.so
+iproute2/link_veth_rs.so: iproute2/link_veth_rs.c
+	$(RUN) clang -O2 -Wall -Werror -shared -fPIC -o $@ $<
+
+# Test-only modules (the deliberate splat of the runner's self-test).
+selftest-modules: kernel
+	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest LLVM=1 modules
+
+lint: kernel
+	$(RUN) rustfmt --check --edition 2021 veth_rs.rs netdev.rs
+	$(KMAKE) CLIPPY=1 VETH_RS_WERROR=1 modules
+	@# Rebuild the module normally, so that what runs is a plain build.
+	$(KMAKE) VETH_RS_WERROR=1 modules
+
+rust-analyzer: kernel
+	$(KMAKE) rust-analyzer
+
+run: default
+	$(TOP)/qemu/vm -- $(TOP)/qemu/seed.sh
+
+check: lint plugin selftest-modules
+	$(TOP)/qemu/vm -- $(TOP)/tests/run.sh
+
+clean:
+	$(KMAKE) clean
+	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest clean
+	rm -f iproute2/link_veth_rs.so rust-project.json

@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the qemu/ scripts: cache layout, logging, the chroot.
+# Sourced, not run.
+
+VETH_RS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VETH_RS_CACHE=${VETH_RS_CACHE:-$HOME/.cache/veth_rs}
+KVER=7.3
+
+msg() { printf '[veth_rs] %s\n' "$*" >&2; }
+die() { printf '[veth_rs] error: %s\n' "$*" >&2; exit 1; }
+
+# Hash of the given files' contents (the cache key of what they produce).
+inputs_hash() { cat "$@" | sha256sum | cut -c1-16; }
+
+rootfs_key() { inputs_hash "$VETH_RS_TOP/qemu/packages.txt" "$VETH_RS_TOP/qemu/rootfs.sh"; }
+rootfs_dir() { echo "$VETH_RS_CACHE/rootfs-$(rootfs_key)"; }
+
+# Run "$@" with a heartbeat line every 30 s, output into LOG; on failure
+# print the log's tail and its path.
+run_logged() {
+	local log=$1 what=$2; shift 2
+	local start=$SECONDS rc
+	msg "$what (log: $log)"
+	"$@" >"$log" 2>&1 &
+	local pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		if (( (SECONDS - start) % 30 < 5 )) && kill -0 "$pid" 2>/dev/null; then
+			msg "  ... $what: $((SECONDS - start)) s, $(progress_of "$log")"
+		fi
+	done
+	wait "$pid"; rc=$?
+	if [ $rc -ne 0 ]; then
+		tail -n 30 "$log" >&2
+		die "$what failed (exit $rc); full log: $log"
+	fi
+	msg "  done: $what in $((SECONDS - start)) s"
+}
+
+# A short progress hint from a build log: its line count and last object.
+progress_of() {
+	local n last
+	n=$(wc -l <"$1" 2>/dev/null || echo 0)
+	last=$(grep -E '^ +(CC|RUSTC|LD|AR)' "$1" 2>/dev/null | tail -n 1 | awk '{print $NF}')
+	echo "$n log lines${last:+, at $last}"
+}
+
+# Mount /proc, /sys, /dev into the rootfs ROOT (and the project tree and
+# the cache at their own paths) and unmount them on exit, also on failure.
+CHROOT_MOUNTS=()
+chroot_mount() {
+	local root=$1 p
+	for p in /proc /sys /dev /dev/pts "$VETH_RS_TOP" "$VETH_RS_CACHE"; do
+		mkdir -p "$root$p"
+		if ! mountpoint -q "$root$p"; then
+			mount --bind "$p" "$root$p"
+			CHROOT_MOUNTS=("$root$p" "${CHROOT_MOUNTS[@]}")
+		fi
+	done
+	cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+	trap chroot_umount EXIT
+	trap 'exit 130' INT TERM
+}
+chroot_umount() {
+	local m
+	for m in "${CHROOT_MOUNTS[@]}"; do
+		umount -l "$m" 2>/dev/null || true
+	done
+	CHROOT_MOUNTS=()
+}
+
+# Run a command inside the rootfs, as root, in the current directory.
+in_rootfs() {
+	local root
+	root=$(rootfs_dir)
+	[ -f "$root/.complete" ] || "$VETH_RS_TOP/qemu/rootfs.sh" || exit 1
+	[ ${#CHROOT_MOUNTS[@]} -gt 0 ] || chroot_mount "$root"
+	chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		VETH_RS_CACHE="$VETH_RS_CACHE" \
+		bash -c 'cd "$1" && shift && exec "$@"' - "$PWD" "$@"
+}
+
+# Checks every entry point makes before doing real work.
+preflight() {
+	[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot and mounts need it): run 'sudo make ...'"
+	mkdir -p "$VETH_RS_CACHE" || die "cannot create the cache folder $VETH_RS_CACHE: set VETH_RS_CACHE to a writable path"
+	local need=${1:-0} avail
+	avail=$(df -Pk "$VETH_RS_CACHE" | awk 'NR==2 {print int($4/1024/1024)}')
+	if [ "$need" -gt 0 ] && [ "$avail" -lt "$need" ]; then
+		die "only ${avail} GiB free under $VETH_RS_CACHE, ${need} GiB needed: free space or point VETH_RS_CACHE elsewhere"
+	fi
+}

@@ -1,0 +1,175 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Helper library of the veth_rs tests, in the shape of the kernel's
+# tools/testing/selftests/net/lib.sh (written for this project).
+#
+# A test script sets ALL_TESTS, defines one function per case, sources this
+# file and calls `tests_run`. Each case sets RET with check_err/check_fail
+# and ends with log_test. Results go to $VETH_RS_RESULTS (one line per case:
+# "ok|not ok|skip<TAB>name<TAB>reason") for tests/run.sh; a script run on
+# its own prints KTAP for its cases at exit.
+
+ksft_skip=4
+RET=0
+retmsg=
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VETH_RS_TOP=${VETH_RS_TOP:-$(cd "$TESTS_DIR/.." && pwd)}
+KIND=${KIND:-veth_rs}
+NL="python3 $TESTS_DIR/nl.py"
+
+if [ -z "${VETH_RS_RESULTS:-}" ]; then
+	VETH_RS_RESULTS=$(mktemp)
+	VETH_RS_STANDALONE=1
+fi
+
+NS_LIST=()
+
+# Make a network namespace with a unique name; its name goes into the
+# variable named $1. Removed at exit.
+setup_ns() {
+	local var name
+	for var in "$@"; do
+		name="$var-$$-$RANDOM"
+		ip netns add "$name" || return 1
+		ip -n "$name" link set lo up
+		NS_LIST+=("$name")
+		printf -v "$var" '%s' "$name"
+	done
+}
+
+cleanup_ns() {
+	local ns
+	for ns in "${NS_LIST[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	NS_LIST=()
+}
+
+# Remove every device of the given kinds in the init namespace.
+del_links_of_kind() {
+	local kind dev
+	for kind in "$@"; do
+		for dev in $(ip -j -d link show type "$kind" 2>/dev/null |
+			jq -r '.[].ifname'); do
+			ip link del "$dev" 2>/dev/null
+		done
+	done
+}
+
+# Load veth_rs (kind veth_rs) unless it is loaded already.
+require_veth_rs() {
+	if ! grep -q '^veth_rs ' /proc/modules; then
+		modprobe veth_rs 2>/dev/null || insmod "$VETH_RS_TOP/veth_rs.ko" || return $ksft_skip
+	fi
+	[ "$(cat /sys/module/veth_rs/parameters/kind)" = "$KIND" ] || return $ksft_skip
+}
+
+# Load the C veth driver, for side-by-side comparisons.
+require_c_veth() {
+	grep -q '^veth ' /proc/modules || modprobe veth || return $ksft_skip
+}
+
+check_err() {
+	local err=$1 msg=$2
+	if [ "$RET" -eq 0 ] && [ "$err" -ne 0 ]; then
+		RET=$err
+		retmsg=$msg
+	fi
+}
+
+check_fail() {
+	local err=$1 msg=$2
+	if [ "$RET" -eq 0 ] && [ "$err" -eq 0 ]; then
+		RET=1
+		retmsg=$msg
+	fi
+}
+
+# check_eq ACTUAL EXPECTED WHAT
+check_eq() {
+	if [ "$1" != "$2" ]; then
+		check_err 1 "$3: got '$1', expected '$2'"
+	fi
+}
+
+log_test() {
+	local name=$1 status
+	if [ "$RET" -eq 0 ]; then
+		status=ok
+		printf '# [ OK ] %s\n' "$name"
+	elif [ "$RET" -eq "$ksft_skip" ]; then
+		status=skip
+		printf '# [SKIP] %s: %s\n' "$name" "$retmsg"
+	else
+		status="not ok"
+		printf '# [FAIL] %s: %s\n' "$name" "$retmsg"
+	fi
+	printf '%s\t%s\t%s\n' "$status" "$name" "$retmsg" >>"$VETH_RS_RESULTS"
+	RET=0
+	retmsg=
+}
+
+log_skip() {
+	RET=$ksft_skip
+	retmsg=$2
+	log_test "$1"
+}
+
+# Print KTAP for the lines of a results file; returns 1 if any failed.
+ktap_print() {
+	local file=$1 n=0 fail=0 status name reason
+	echo "TAP version 13"
+	echo "1..$(wc -l <"$file")"
+	while IFS=$'\t' read -r status name reason; do
+		n=$((n + 1))
+		case $status in
+		ok) echo "ok $n $name" ;;
+		skip) echo "ok $n $name # SKIP $reason" ;;
+		*) echo "not ok $n $name"; [ -n "$reason" ] && echo "# $reason"; fail=1 ;;
+		esac
+	done <"$file"
+	return $fail
+}
+
+ktap_summary() {
+	local file=$1 pass fail skip
+	pass=$(grep -c '^ok	' "$file")
+	fail=$(grep -c '^not ok	' "$file")
+	skip=$(grep -c '^skip	' "$file")
+	echo "$pass passed, $fail failed, $skip skipped"
+}
+
+tests_cleanup() {
+	cleanup_ns
+	[ -n "${CLEANUP_HOOK:-}" ] && $CLEANUP_HOOK
+	if [ -n "${VETH_RS_STANDALONE:-}" ]; then
+		ktap_print "$VETH_RS_RESULTS"
+		ktap_summary "$VETH_RS_RESULTS"
+		rm -f "$VETH_RS_RESULTS"
+	fi
+}
+
+tests_run() {
+	local t
+	trap tests_cleanup EXIT
+	for t in $ALL_TESTS; do
+		RET=0
+		retmsg=
+		$t
+	done
+}
+
+# Wait up to $2 seconds (default 5) for command $1 to succeed.
+wait_for() {
+	local i tries=$(( ${2:-5} * 10 ))
+	for ((i = 0; i < tries; i++)); do
+		eval "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A counter of a device: link_stat NS DEV rx_packets
+link_stat() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send one RTM_NEWLINK for a veth-like link kind, made from the options,
+and print the kernel's answer as an errno name ("OK" on success).
+
+Unlike ip(8), it sends what it is told (over-long names, bad lengths,
+malformed peer attributes), so the kernel's own checks are what answer.
+
+  nl.py --kind veth_rs --name a0 --peer-name b0 --peer-mtu 67
+"""
+import argparse
+import errno
+import os
+import socket
+import struct
+import sys
+
+RTM_NEWLINK = 16
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+NLMSG_ERROR = 2
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO = 1, 3, 4, 18
+IFLA_NET_NS_PID, IFLA_NET_NS_FD = 19, 28
+IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 31, 32
+IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
+VETH_INFO_PEER = 1
+
+
+def attr(kind, payload):
+    """One netlink attribute, padded to 4 bytes."""
+    hdr = struct.pack("=HH", 4 + len(payload), kind)
+    pad = b"\0" * (-len(payload) % 4)
+    return hdr + payload + pad
+
+
+def ifinfomsg(index=0):
+    return struct.pack("=BBHiII", 0, 0, 0, index, 0, 0)
+
+
+def link_attrs(name, name_raw, mtu, mtu_raw, address, ns_pid, ns_fd, txq, rxq):
+    out = b""
+    if name_raw is not None:
+        out += attr(IFLA_IFNAME, name_raw.encode())
+    elif name is not None:
+        out += attr(IFLA_IFNAME, name.encode() + b"\0")
+    if mtu is not None:
+        out += attr(IFLA_MTU, struct.pack("=I", mtu & 0xFFFFFFFF))
+    if mtu_raw is not None:
+        out += attr(IFLA_MTU, bytes.fromhex(mtu_raw))
+    if address is not None:
+        out += attr(IFLA_ADDRESS, bytes.fromhex(address.replace(":", "")))
+    if ns_pid is not None:
+        out += attr(IFLA_NET_NS_PID, struct.pack("=I", ns_pid))
+    if ns_fd is not None:
+        out += attr(IFLA_NET_NS_FD, struct.pack("=i", ns_fd))
+    if txq is not None:
+        out += attr(IFLA_NUM_TX_QUEUES, struct.pack("=I", txq))
+    if rxq is not None:
+        out += attr(IFLA_NUM_RX_QUEUES, struct.pack("=I", rxq))
+    return out
+
+
+def open_netns(path):
+    return os.open(path, os.O_RDONLY) if path else None
+
+
+def build(a):
+    body = ifinfomsg()
+    body += link_attrs(a.name, a.name_raw, a.mtu, a.mtu_raw, a.address, None,
+                       open_netns(a.netns), a.numtxqueues, a.numrxqueues)
+    info = attr(IFLA_INFO_KIND, a.kind.encode() + b"\0")
+    if a.peer_raw is not None:
+        info += attr(IFLA_INFO_DATA, attr(VETH_INFO_PEER, bytes.fromhex(a.peer_raw)))
+    elif a.peer:
+        peer_fd = open_netns(a.peer_netns)
+        if a.peer_netns_fd is not None:
+            peer_fd = a.peer_netns_fd
+        peer = ifinfomsg(a.peer_index) + link_attrs(
+            a.peer_name, a.peer_name_raw, a.peer_mtu, a.peer_mtu_raw,
+            a.peer_address, a.peer_netns_pid, peer_fd, None, None)
+        info += attr(IFLA_INFO_DATA, attr(VETH_INFO_PEER, peer))
+    body += attr(IFLA_LINKINFO, info)
+    flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
+    return struct.pack("=IHHII", 16 + len(body), RTM_NEWLINK, flags, 1, 0) + body
+
+
+def talk(msg):
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    s.bind((0, 0))
+    s.send(msg)
+    while True:
+        data = s.recv(65536)
+        off = 0
+        while off + 16 <= len(data):
+            length, kind = struct.unpack_from("=IH", data, off)
+            if kind == NLMSG_ERROR:
+                (err,) = struct.unpack_from("=i", data, off + 16)
+                return -err
+            off += (length + 3) & ~3
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--kind", required=True)
+    p.add_argument("--name")
+    p.add_argument("--name-raw", help="IFLA_IFNAME bytes as given, no NUL added")
+    p.add_argument("--mtu", type=int)
+    p.add_argument("--mtu-raw", help="IFLA_MTU payload in hex")
+    p.add_argument("--address")
+    p.add_argument("--netns", help="path of the netns the device goes to")
+    p.add_argument("--numtxqueues", type=int)
+    p.add_argument("--numrxqueues", type=int)
+    p.add_argument("--peer", action="store_true", help="send VETH_INFO_PEER")
+    p.add_argument("--peer-name")
+    p.add_argument("--peer-name-raw")
+    p.add_argument("--peer-index", type=int, default=0)
+    p.add_argument("--peer-mtu", type=int)
+    p.add_argument("--peer-mtu-raw")
+    p.add_argument("--peer-address")
+    p.add_argument("--peer-netns", help="path of the peer's netns")
+    p.add_argument("--peer-netns-pid", type=int)
+    p.add_argument("--peer-netns-fd", type=int)
+    p.add_argument("--peer-raw", help="VETH_INFO_PEER payload in hex")
+    a = p.parse_args()
+    if any(v is not None for k, v in vars(a).items()
+           if k.startswith("peer_") and k != "peer_index"):
+        a.peer = True
+    err = talk(build(a))
+    print("OK" if err == 0 else errno.errorcode.get(err, str(err)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
