@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Drop-in mode: veth_rs loaded with kind=veth serves the stock
+# `ip link add ... type veth` commands in place of veth.ko, and refuses to
+# load (with a clear message) while veth.ko owns the kind.
+ALL_TESTS="dropin_pair dropin_refuses_c_veth c_veth_blocks_dropin"
+. "$(dirname "$0")/lib.sh"
+
+unload_all() {
+	ip link del vrda 2>/dev/null
+	rmmod veth_rs 2>/dev/null
+	rmmod veth 2>/dev/null
+	! grep -qE '^(veth|veth_rs) ' /proc/modules
+}
+CLEANUP_HOOK=unload_all
+
+dropin_pair() {
+	setup_ns NSA NSB
+	unload_all || { log_skip "dropin: pair" "cannot unload veth/veth_rs"; return; }
+	insmod "$VETH_RS_TOP/veth_rs.ko" kind=veth
+	check_err $? "insmod veth_rs.ko kind=veth failed"
+	check_eq "$(cat /sys/module/veth_rs/parameters/kind)" veth "kind parameter"
+	ip link add vrda netns "$NSA" type veth peer name vrdb netns "$NSB"
+	check_err $? "stock 'type veth' command failed"
+	grep -q '^veth ' /proc/modules
+	check_fail $? "veth.ko got loaded: the pair is not veth_rs's"
+	check_eq "$(ip netns exec "$NSA" ethtool -i vrda | awk '/^driver:/ {print $2}')" veth "driver name in drop-in mode"
+	ip -n "$NSA" -d link show vrda | grep -q ' veth '
+	check_err $? "kind shown is not veth"
+	ip -n "$NSA" addr add 10.9.9.1/24 dev vrda
+	ip -n "$NSB" addr add 10.9.9.2/24 dev vrdb
+	ip -n "$NSA" link set vrda up
+	ip -n "$NSB" link set vrdb up
+	ip netns exec "$NSA" ping -c 2 -i 0.2 -W 5 10.9.9.2 >/dev/null
+	check_err $? "no ping across the drop-in pair"
+	ip -n "$NSA" link del vrda
+	log_test "dropin: kind=veth serves 'ip link add ... type veth peer ...'"
+}
+
+dropin_refuses_c_veth() {
+	# With veth_rs owning kind veth, veth.ko cannot register it.
+	modprobe veth 2>/dev/null
+	check_fail $? "veth.ko loaded while veth_rs owns kind veth"
+	log_test "dropin: veth.ko cannot load while veth_rs serves kind veth"
+}
+
+c_veth_blocks_dropin() {
+	local out
+	unload_all
+	modprobe veth || { log_skip "dropin: refused next to veth.ko" "no veth.ko"; return; }
+	out=$(insmod "$VETH_RS_TOP/veth_rs.ko" kind=veth 2>&1)
+	check_fail $? "veth_rs kind=veth loaded next to veth.ko"
+	dmesg | tail -20 | grep -q "link kind 'veth' is already registered"
+	check_err $? "no clear message in the kernel log"
+	unload_all
+	log_test "dropin: kind=veth refused with a message while veth.ko is loaded"
+}
+
+tests_run

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Test runner, run inside the VM by `make check`: runs every test script
+# of tests/ (or those named), then scans the kernel log and kmemleak for
+# splats, then proves the scan works on a deliberate WARN (its own
+# self-test). Prints KTAP and one line "N passed, N failed, N skipped".
+#   tests/run.sh [test.sh ...]
+TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
+export VETH_RS_TOP=$(cd "$TESTS_DIR/.." && pwd)
+export VETH_RS_RESULTS=$(mktemp)
+. "$TESTS_DIR/lib.sh"
+
+SPLAT_RE='BUG:|WARNING:|KASAN|UBSAN|Call Trace:|ref_tracker:|unreferenced object|unregister_netdevice: waiting|possible recursive locking|suspicious RCU usage|circular locking|INFO: task .* blocked'
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+mark() { echo "veth_rs-test-marker: $1" >/dev/kmsg; }
+
+# Kernel log lines after marker $1 that look like a splat (with context).
+splats_since() {
+	dmesg | sed -n "/veth_rs-test-marker: $1\$/,\$p" | grep -E -A20 "$SPLAT_RE"
+}
+
+kmemleak_scan() {
+	[ -w "$KMEMLEAK" ] || return 0
+	echo scan >"$KMEMLEAK"
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	cat "$KMEMLEAK"
+}
+
+run_script() {
+	local t=$1 name rc before
+	name=$(basename "$t" .sh)
+	before=$(wc -l <"$VETH_RS_RESULTS")
+	echo "# ---- $name"
+	timeout 900 bash "$t"
+	rc=$?
+	if [ "$(wc -l <"$VETH_RS_RESULTS")" -eq "$before" ]; then
+		if [ $rc -eq $ksft_skip ]; then
+			printf 'skip\t%s\t%s\n' "$name" "prerequisite missing" >>"$VETH_RS_RESULTS"
+		else
+			printf 'not ok\t%s\t%s\n' "$name" "exited $rc without results" >>"$VETH_RS_RESULTS"
+		fi
+	elif [ $rc -ne 0 ] && [ $rc -ne $ksft_skip ] && [ $rc -ne 1 ]; then
+		printf 'not ok\t%s\t%s\n' "$name" "script exited $rc" >>"$VETH_RS_RESULTS"
+	fi
+}
+
+[ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
+mark tests
+echo "# kernel $(uname -r), $(nproc) CPUs"
+
+if [ $# -gt 0 ]; then
+	scripts=("$@")
+else
+	scripts=()
+	for t in "$TESTS_DIR"/*.sh; do
+		case $(basename "$t") in lib.sh | run.sh) continue ;; esac
+		scripts+=("$t")
+	done
+fi
+for t in "${scripts[@]}"; do
+	run_script "$t"
+done
+grep -q '^veth_rs ' /proc/modules && rmmod veth_rs
+
+# No splat and no leak during the tests.
+leaks=$(kmemleak_scan)
+splats=$(splats_since tests)
+if [ -z "$splats" ] && [ -z "$leaks" ]; then
+	printf 'ok\t%s\t\n' kernel_log_clean >>"$VETH_RS_RESULTS"
+else
+	echo "# kernel splats or leaks during the tests:"
+	printf '%s\n%s\n' "$splats" "$leaks" | head -200 | sed 's/^/# /'
+	printf 'not ok\t%s\t%s\n' kernel_log_clean "splat or leak in the kernel log (above)" >>"$VETH_RS_RESULTS"
+fi
+
+# Self-test of the scan: a module that WARNs on load must be caught.
+mark selftest
+if insmod "$TESTS_DIR/selftest/splat_warn.ko" 2>/dev/null; then
+	rmmod splat_warn
+	if splats_since selftest | grep -q 'WARNING:'; then
+		printf 'ok\t%s\t\n' splat_scan_selftest >>"$VETH_RS_RESULTS"
+	else
+		printf 'not ok\t%s\t%s\n' splat_scan_selftest "the deliberate WARN was not detected" >>"$VETH_RS_RESULTS"
+	fi
+else
+	printf 'not ok\t%s\t%s\n' splat_scan_selftest "cannot load tests/selftest/splat_warn.ko" >>"$VETH_RS_RESULTS"
+fi
+
+ktap_print "$VETH_RS_RESULTS"
+status=$?
+ktap_summary "$VETH_RS_RESULTS"
+rm -f "$VETH_RS_RESULTS"
+exit $status
