@@ -13,15 +13,19 @@ only_dir=0
 flavour=${1:-debug}
 case $flavour in debug | release) ;; *) die "unknown flavour '$flavour' (debug or release)" ;; esac
 
+# The kernel's inputs: the toolchain and source versions of the rootfs (not
+# its other packages), the config fragments and the build recipe below.
+RECIPE="x86_64_defconfig + fragments; LLVM=1 bzImage modules; modules_install; v1"
 cfg="$VETH_RS_TOP/qemu/config"
-key=$( (rootfs_key; cat "$cfg/base.config" "$cfg/$flavour.config" "$VETH_RS_TOP/qemu/kernel.sh") | sha256sum | cut -c1-16)
+[ -f "$(rootfs_dir)/.complete" ] || "$VETH_RS_TOP/qemu/rootfs.sh" >&2
+toolchain=$(grep -E '^(rustc|rust-src|bindgen|clang-19|lld-19|llvm-19|pahole|linux-source-7.3)=' "$(rootfs_dir)/versions.txt")
+key=$( (echo "$RECIPE"; echo "$toolchain"; cat "$cfg/base.config" "$cfg/$flavour.config") | sha256sum | cut -c1-16)
 out="$VETH_RS_CACHE/linux-$KVER-$flavour-$key"
 if [ $only_dir = 1 ] || [ -f "$out/.complete" ]; then
 	echo "$out"
 	exit 0
 fi
 preflight 8
-"$VETH_RS_TOP/qemu/rootfs.sh"
 root=$(rootfs_dir)
 
 # The source tree, shared by both flavours (read-only once unpacked).
