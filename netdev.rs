@@ -339,10 +339,10 @@ impl<T: Driver> Device<T> {
     /// (`__netif_rx`). Consumes the skb in all cases.
     pub(crate) fn forward_skb(&self, skb: SkBuff) -> core::result::Result<(), Dropped> {
         let raw = skb.into_raw();
-        // SAFETY: `as_raw` is valid and `raw` is an skb we own;
-        // `__dev_forward_skb` frees it on failure and `__netif_rx` always
-        // takes it. ndo_start_xmit runs with BHs disabled, as `__netif_rx`
-        // needs.
+        // `__dev_forward_skb` frees the skb on failure and `__netif_rx`
+        // always takes it; ndo_start_xmit runs with BHs disabled, as
+        // `__netif_rx` needs.
+        // SAFETY: `as_raw` is valid and `raw` is an skb we own.
         let ret = unsafe {
             match bindings::__dev_forward_skb(self.as_raw(), raw) {
                 0 => bindings::__netif_rx(raw),
