@@ -142,8 +142,7 @@ pub(crate) mod priv_flags {
     /// The device's headroom is not real.
     pub(crate) const PHONY_HEADROOM: u64 = bindings::netdev_priv_flags_IFF_PHONY_HEADROOM as u64;
     /// The device does not support netpoll.
-    pub(crate) const DISABLE_NETPOLL: u64 =
-        bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL as u64;
+    pub(crate) const DISABLE_NETPOLL: u64 = bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL as u64;
 }
 
 /// Proof that the caller holds the RTNL lock.
@@ -209,8 +208,8 @@ impl<T: Driver> Device<T> {
 
     /// The driver's private data of this device (`netdev_priv`).
     pub(crate) fn drv_priv(&self) -> &T::Priv {
-        let offset = size_of::<bindings::net_device>()
-            .next_multiple_of(bindings::NETDEV_ALIGN as usize);
+        let offset =
+            size_of::<bindings::net_device>().next_multiple_of(bindings::NETDEV_ALIGN as usize);
         // SAFETY: By the type invariant the private area, which starts
         // NETDEV_ALIGN-aligned right after the `net_device` (see
         // `netdev_priv`), holds a `T::Priv` initialised by `setup_callback`.
@@ -324,14 +323,11 @@ impl<T: Driver> Device<T> {
     /// Queues the device for unregistration, telling the core that it is
     /// unregistered on behalf of namespace `net`
     /// (`unregister_netdevice_queue_net`).
-    pub(crate) fn unregister_queue_net(
-        &self,
-        net: &Net,
-        list: &mut UnregisterList,
-        _rtnl: &Rtnl,
-    ) {
+    pub(crate) fn unregister_queue_net(&self, net: &Net, list: &mut UnregisterList, _rtnl: &Rtnl) {
         // SAFETY: As in `unregister_queue`; `net` is valid.
-        unsafe { bindings::veth_rs_unregister_netdevice_queue_net(net.as_raw(), self.as_raw(), list.0) }
+        unsafe {
+            bindings::veth_rs_unregister_netdevice_queue_net(net.as_raw(), self.as_raw(), list.0)
+        }
     }
 
     /// Forwards `skb` to this device's receive path: scrubs it for the
@@ -1172,7 +1168,11 @@ impl<T: Driver> Adapter<T> {
         let d = unsafe { Self::dev(dev) };
         // SAFETY: The private area is ours, `priv_size` big and aligned
         // (asserted above); it holds no value yet.
-        unsafe { ptr::from_ref(d.drv_priv()).cast_mut().write(T::Priv::default()) };
+        unsafe {
+            ptr::from_ref(d.drv_priv())
+                .cast_mut()
+                .write(T::Priv::default())
+        };
         let mut sd = SetupDevice(d);
         T::setup(&mut sd);
         // SAFETY: Exclusive access during setup; the op tables are
@@ -1240,7 +1240,9 @@ impl<T: Driver> Adapter<T> {
         T::dellink(dev, &mut UnregisterList(head), &rtnl);
     }
 
-    unsafe extern "C" fn get_link_net_callback(dev: *const bindings::net_device) -> *mut bindings::net {
+    unsafe extern "C" fn get_link_net_callback(
+        dev: *const bindings::net_device,
+    ) -> *mut bindings::net {
         let rcu = rcu::read_lock();
         // SAFETY: Called on a valid device of these ops, by a caller that
         // holds RTNL or the RCU read lock beyond this call: the namespace
@@ -1336,7 +1338,10 @@ impl<T: Driver> Adapter<T> {
         0
     }
 
-    unsafe extern "C" fn get_sset_count_callback(dev: *mut bindings::net_device, sset: c_int) -> c_int {
+    unsafe extern "C" fn get_sset_count_callback(
+        dev: *mut bindings::net_device,
+        sset: c_int,
+    ) -> c_int {
         // SAFETY: ethtool passes our device.
         let dev = unsafe { Self::dev(dev) };
         from_result(|| {
@@ -1346,7 +1351,11 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
-    unsafe extern "C" fn get_strings_callback(dev: *mut bindings::net_device, sset: u32, buf: *mut u8) {
+    unsafe extern "C" fn get_strings_callback(
+        dev: *mut bindings::net_device,
+        sset: u32,
+        buf: *mut u8,
+    ) {
         // SAFETY: ethtool passes our device.
         let dev = unsafe { Self::dev(dev) };
         let Ok(n) = T::get_sset_count(dev, sset) else {
@@ -1534,7 +1543,9 @@ impl KernelParam {
         p.name = kernel::str::as_char_ptr_in_const_context(name);
         // `__this_module` is made by the module loader and lives as long as
         // the module; `param_ops_string` is a C static that lives forever.
-        p.mod_ = ptr::addr_of!(kernel::bindings::__this_module).cast_mut().cast();
+        p.mod_ = ptr::addr_of!(kernel::bindings::__this_module)
+            .cast_mut()
+            .cast();
         p.ops = ptr::addr_of!(bindings::param_ops_string);
         p.perm = 0o444;
         p.level = -1;

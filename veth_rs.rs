@@ -14,11 +14,11 @@ use kernel::{prelude::*, sync::rcu};
 mod netdev;
 
 use netdev::{
-    create_link, configure_link, features as nf, ifla, inherit_tso_max, priv_flags, veth_info,
-    Attrs, Channels, DevName, Device, Driver, DrvInfo, ExtAck, LinkDevice, LinkOps,
-    LinkSettings, NameAssign, Net, NewLinkParams, PeerAttrs, PeerLink, Policy, Rtnl,
-    SetupDevice, SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList, ETH_ALEN,
-    ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
+    configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags, veth_info,
+    Attrs, Channels, DevName, Device, Driver, DrvInfo, ExtAck, LinkDevice, LinkOps, LinkSettings,
+    NameAssign, Net, NewLinkParams, PeerAttrs, PeerLink, Policy, Rtnl, SetupDevice, SkBuff,
+    Stats64, StringParam, Strings, TxStatus, UnregisterList, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU,
+    ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
 };
 
 const DRV_VERSION: &[u8] = b"1.0";
