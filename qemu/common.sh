@@ -22,11 +22,12 @@ run_logged() {
 	local start=$SECONDS rc
 	msg "$what (log: $log)"
 	"$@" >"$log" 2>&1 &
-	local pid=$!
+	local pid=$! next=$((SECONDS + 30))
 	while kill -0 "$pid" 2>/dev/null; do
-		sleep 5
-		if (( (SECONDS - start) % 30 < 5 )) && kill -0 "$pid" 2>/dev/null; then
+		sleep 2
+		if [ $SECONDS -ge $next ] && kill -0 "$pid" 2>/dev/null; then
 			msg "  ... $what: $((SECONDS - start)) s, $(progress_of "$log")"
+			next=$((next + 30))
 		fi
 	done
 	wait "$pid"; rc=$?
