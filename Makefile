@@ -8,6 +8,7 @@
 #   make lint       rustfmt check + CLIPPY=1 build with warnings as errors
 #   make rust-analyzer   write rust-project.json
 #   make kernel FLAVOUR=release   build the benchmark kernel
+#   make bench [QUICK=1]   benchmarks against the C veth in the release VM
 # KDIR= builds against another Rust-enabled kernel tree (as the
 # rust-out-of-tree-module template); FLAVOUR=debug|release picks the cached
 # kernel (debug by default).
@@ -25,7 +26,7 @@ endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
 .PHONY: default modules modules_install kernel rootfs plugin selftest-modules \
-	lint rust-analyzer run check clean
+	lint rust-analyzer run check clean bench
 
 default: modules plugin
 
@@ -64,6 +65,11 @@ run: default
 
 check: lint plugin selftest-modules
 	$(TOP)/qemu/vm -- $(TOP)/tests/run.sh
+
+# Benchmarks against the C veth, in one boot of the release kernel (the
+# module is built for it in a copy under the cache); QUICK=1 for a short run.
+bench: plugin
+	$(TOP)/bench/bench.sh $(if $(QUICK),--quick)
 
 clean:
 	$(KMAKE) clean

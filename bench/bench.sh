@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: benchmarks of veth_rs against the C veth, in one boot of
+# the release kernel. Builds that kernel if needed and veth_rs.ko against
+# it in a copy of the sources under the cache (the tree's own veth_rs.ko is
+# the debug build and stays as it is), boots the VM once (under the VM
+# lock) to run bench/run.sh, then bench/report.py prints the table and
+# writes results/bench-STAMP.{json,md,png} and results/latest.*.
+#   bench/bench.sh [--quick]          (make bench [QUICK=1])
+set -euo pipefail
+. "$(dirname "$0")/../qemu/common.sh"
+
+quick=
+[ "${1:-}" = --quick ] && quick=--quick
+preflight
+start=$SECONDS
+top=$VETH_RS_TOP
+
+kdir=$("$top/qemu/kernel.sh" release)
+
+# The release build of the module, from a copy of the sources (with the
+# qemu/ scripts the Makefile runs the toolchain through). Timestamps are
+# kept so that make rebuilds only what changed.
+build=$VETH_RS_CACHE/build-release
+mkdir -p "$build/bindings"
+cp -p "$top"/{veth_rs.rs,netdev.rs,Kbuild,Makefile} "$build/"
+cp -p "$top"/bindings/{helpers.c,veth_rs_helper.h} "$build/bindings/"
+rm -rf "$build/qemu" && cp -rp "$top/qemu" "$build/qemu"
+msg "building veth_rs.ko against the release kernel in $build"
+make -s -C "$build" FLAVOUR=release KDIR="$kdir" modules >&2
+ko=$build/veth_rs.ko
+vermagic=$("$top/qemu/chroot" modinfo -F vermagic "$ko")
+kver=$(cat "$kdir/include/config/kernel.release")
+case $vermagic in "$kver "*) ;; *) die "$ko is for '$vermagic', not the release kernel $kver" ;; esac
+
+mkdir -p "$top/results"
+stamp=$(date -u +%Y%m%d-%H%M%S)${quick:+-quick}
+raw=results/raw-$stamp.jsonl
+msg "running the benchmarks in the release VM (waiting for the VM lock if taken)"
+vm_start=$SECONDS
+VETH_RS_KO=$ko flock /tmp/veth_rs.vm.lock "$top/qemu/vm" --release -- \
+	"$top/bench/run.sh" $quick "$top/$raw"
+vm_time=$((SECONDS - vm_start))
+msg "VM done in $vm_time s"
+[ -s "$top/$raw" ] || die "no results in $raw"
+cd "$top"
+"$top/qemu/chroot" python3 bench/report.py "$raw" --elapsed "$vm_time"
+msg "make bench: $((SECONDS - start)) s in all"

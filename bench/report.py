@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Summarise a run of bench/run.sh: table, JSON, chart.
+
+Reads the samples bench/run.sh wrote (one JSON object a line), leaves out
+the warm-up runs, and for every metric and driver prints the median, min and
+max, and the ratio of veth_rs to the C veth (and of netkit to the C veth,
+as a reference) with a 95% bootstrap confidence interval of the ratio of
+medians. Writes next to the input: NAME.json (everything), NAME.md (the
+table for the README), NAME.dat and NAME.png (the chart, by gnuplot with
+bench/chart.gp), and copies them to latest.* in the same folder.
+
+    bench/report.py results/raw-STAMP.jsonl [--machine TEXT]
+
+Uses only the standard library (runs in the rootfs or the VM).
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+BASE = "veth"
+DRIVERS = ["veth", "veth_rs", "netkit"]
+
+# key, label, unit, scale (value/scale is shown), higher is better
+METRICS = [
+    ("pktgen_pps", "pktgen 64B rx", "Mpps", 1e6, True),
+    ("iperf3_bps", "iperf3 TCP 1 flow", "Gbit/s", 1e9, True),
+    ("tcp_rr_tps", "netperf TCP_RR", "ktrans/s", 1e3, True),
+    ("ctl_pairs_per_s", "create+delete", "pairs/s", 1, True),
+    ("ctl_create_per_s", "create (ip -batch)", "pairs/s", 1, True),
+    ("ctl_delete_per_s", "delete (ip -batch)", "pairs/s", 1, True),
+    ("mem_bytes_per_pair", "memory per pair", "KiB", 1024, False),
+]
+
+SKIPPED = [
+    ("GRO on", "skipped: veth_rs has no NAPI/GRO path yet (issue 4)"),
+    ("XDP_PASS on peer", "skipped: veth_rs has no XDP yet (issue 4)"),
+]
+
+BOOT_ITERS = 4000
+GOAL = 0.95
+
+
+def bootstrap_ratio(num, den, better_high, rng):
+    """95% interval of the ratio of medians, resampling both sides."""
+    ratios = []
+    for _ in range(BOOT_ITERS):
+        a = statistics.median(rng.choices(num, k=len(num)))
+        b = statistics.median(rng.choices(den, k=len(den)))
+        if a > 0 and b > 0:
+            ratios.append(a / b if better_high else b / a)
+    if not ratios:
+        return None, None
+    ratios.sort()
+    return ratios[int(0.025 * len(ratios))], ratios[int(0.975 * len(ratios)) - 1]
+
+
+def summarise(samples):
+    """{metric: {driver: [values of the measured runs]}}"""
+    out = {}
+    for s in samples:
+        if s.get("warmup"):
+            continue
+        out.setdefault(s["metric"], {}).setdefault(s["driver"], []).append(s["value"])
+    return out
+
+
+def ratio_entry(vals, drv, better_high, rng):
+    num, den = vals.get(drv), vals.get(BASE)
+    if not num or not den:
+        return None
+    mn, md = statistics.median(num), statistics.median(den)
+    if mn <= 0 or md <= 0:
+        return None
+    r = mn / md if better_high else md / mn
+    lo, hi = bootstrap_ratio(num, den, better_high, rng)
+    # The conservative bounds from the extremes, for the record.
+    if better_high:
+        ext = (min(num) / max(den), max(num) / min(den))
+    else:
+        ext = (min(den) / max(num), max(den) / min(num))
+    return {"ratio": r, "ci95": [lo, hi], "minmax": list(ext)}
+
+
+def fmt(v, scale):
+    x = v / scale
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}" if x < 1 else f"{x:.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("raw")
+    ap.add_argument("--machine", default="2 vCPUs under QEMU TCG (2-core host)")
+    ap.add_argument("--elapsed", type=float, default=None, help="wall time of the VM run, s")
+    args = ap.parse_args()
+
+    meta, samples = {}, []
+    with open(args.raw) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            obj = json.loads(line)
+            if "meta" in obj:
+                meta = obj["meta"]
+            else:
+                samples.append(obj)
+    if not samples:
+        sys.exit(f"{args.raw}: no samples")
+
+    stem = os.path.splitext(args.raw)[0].replace("raw-", "bench-")
+    folder = os.path.dirname(args.raw) or "."
+    date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(args.raw)))
+    data = summarise(samples)
+    drivers = [d for d in DRIVERS if any(d in v for v in data.values())]
+    rng = random.Random(1)
+
+    summary = {}
+    for key, label, unit, scale, high in METRICS:
+        vals = data.get(key)
+        if not vals:
+            continue
+        entry = {"label": label, "unit": unit, "scale": scale,
+                 "higher_is_better": high, "drivers": {}}
+        for d in drivers:
+            v = vals.get(d)
+            if v:
+                entry["drivers"][d] = {"n": len(v), "median": statistics.median(v),
+                                       "min": min(v), "max": max(v), "values": v}
+        for d in drivers:
+            if d != BASE:
+                entry[f"{d}/{BASE}"] = ratio_entry(vals, d, high, rng)
+        summary[key] = entry
+
+    # The table.
+    runs = max((e["drivers"][d]["n"] for e in summary.values() for d in e["drivers"]), default=0)
+    head = ["metric", "unit"] + [f"{d} med [min-max]" for d in drivers] + \
+        ["veth_rs/C [95% CI]", "netkit/C", "goal"]
+    rows = []
+    below = []
+    for key, e in summary.items():
+        row = [e["label"], e["unit"] + ("" if e["higher_is_better"] else " (lower=better)")]
+        for d in drivers:
+            s = e["drivers"].get(d)
+            row.append(f"{fmt(s['median'], e['scale'])} [{fmt(s['min'], e['scale'])}-{fmt(s['max'], e['scale'])}]"
+                       if s else "-")
+        rs = e.get(f"veth_rs/{BASE}")
+        if rs:
+            lo, hi = rs["ci95"]
+            row.append(f"{rs['ratio']:.3f} [{lo:.2f}-{hi:.2f}]")
+            ok = rs["ratio"] >= GOAL
+            row.append("")
+            row.append("ok" if ok else "BELOW")
+            if not ok:
+                below.append(e["label"])
+        else:
+            row += ["-", "", "-"]
+        nk = e.get(f"netkit/{BASE}")
+        row[-2] = f"{nk['ratio']:.3f}" if nk else "-"
+        rows.append(row)
+    for label, note in SKIPPED:
+        rows.append([label, "-"] + ["-" for _ in drivers] + ["SKIP", "-", note])
+
+    notes = [
+        f"{date}; {args.machine}; kernel {meta.get('kernel', '?').split(' ')[0]} (release flavour); "
+        f"{runs} runs per driver after 1 warm-up, interleaved in one boot"
+        + ("; QUICK" if meta.get("quick") else "") + ".",
+        "Ratios are veth_rs/C of the medians (C/veth_rs for memory): above 1 means veth_rs is better. "
+        "CI: 95% bootstrap of the ratio of medians.",
+        "Under TCG absolute numbers mean little; ratios measured in the same boot do.",
+        "pktgen: packets the peer received (its rx_packets) per second of pktgen time; "
+        "drops (backlog full) are not counted as received.",
+    ]
+    if args.elapsed:
+        notes.append(f"The VM run (boot included) took {args.elapsed:.0f} s.")
+
+    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+    text = []
+    text.append("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    text.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        text.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+    print("\n".join(text))
+    print()
+    for n in notes:
+        print(n)
+    if below:
+        print(f"Below the goal ({GOAL}): {', '.join(below)}")
+    else:
+        print(f"Every veth_rs/C ratio is at least {GOAL}.")
+
+    md = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    md += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    md += [""] + [n for n in notes]
+
+    result = {"meta": meta, "date": date, "machine": args.machine, "raw": os.path.basename(args.raw),
+              "elapsed_s": args.elapsed, "goal": GOAL, "summary": summary,
+              "skipped": dict(SKIPPED), "below_goal": below, "samples": samples}
+    with open(stem + ".json", "w") as f:
+        json.dump(result, f, indent=1)
+    with open(stem + ".md", "w") as f:
+        f.write("\n".join(md) + "\n")
+
+    # Chart data: one line per metric with both ratios and their intervals.
+    with open(stem + ".dat", "w") as f:
+        f.write("# label rs lo hi netkit lo hi\n")
+        for key, e in summary.items():
+            cols = []
+            for d in ("veth_rs", "netkit"):
+                r = e.get(f"{d}/{BASE}")
+                cols += [r["ratio"], r["ci95"][0], r["ci95"][1]] if r else ["NaN"] * 3
+            label = e["label"].replace('"', "'")
+            f.write(f'"{label}" ' + " ".join(str(c) for c in cols) + "\n")
+    title = f"veth_rs and netkit vs C veth, {date}, {args.machine}"
+    if meta.get("quick"):
+        title += ", QUICK"
+    chart = os.path.join(os.path.dirname(os.path.abspath(__file__)), "chart.gp")
+    gp = subprocess.run(["gnuplot", "-e", f"datafile='{stem}.dat'; outfile='{stem}.png'; "
+                         f"charttitle='{title}'; runs={runs}", chart])
+    if gp.returncode != 0:
+        print("gnuplot failed: no chart", file=sys.stderr)
+
+    for ext in (".json", ".md", ".dat", ".png"):
+        if os.path.exists(stem + ext):
+            shutil.copyfile(stem + ext, os.path.join(folder, "latest" + ext))
+    print(f"\nresults: {stem}.json, {stem}.md, chart: {stem}.png (also {folder}/latest.*)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The benchmarks of `make bench`, run inside the release VM by bench/bench.sh:
+# the C veth (veth.ko), veth_rs and, as a reference, netkit, measured in the
+# same boot, interleaved run by run, on identical setups. Writes one JSON
+# object a line (a "meta" line, then one line per sample) to OUT; the first
+# run of every driver is a warm-up, marked as such, that bench/report.py
+# leaves out.
+#   bench/run.sh [--quick] [--runs N] [--drivers "veth veth_rs netkit"] OUT
+#
+# Setup of every datapath measurement: namespaces bn0 and bn1, one pair
+# bx0 (bn0, 10.77.0.1/24) -- bx1 (bn1, 10.77.0.2/24), made fresh for each
+# driver and run, each driver with its default features. Senders are pinned
+# to CPU 0 and receivers to CPU 1.
+#   pktgen   in-kernel pktgen in bn0 (clone_skb 0, 60-byte frames, i.e.
+#            64 bytes on a wire with the FCS) on bx0 to bx1's MAC and IP.
+#            The rate is bx1's rx_packets delta (what the driver delivered
+#            to the peer's backlog) over pktgen's own run time; what the
+#            driver dropped (backlog full) is not counted as received and
+#            is recorded beside (tx_dropped of bx0, rx_dropped of bx1).
+#   iperf3   one TCP flow bn0 -> bn1, bits/s received.
+#   tcp_rr   netperf TCP_RR bn0 -> bn1, transactions/s.
+#   ctl      `ip -batch` adding N pairs (both ends in namespace bnc) then
+#            deleting them one `link del` each, pairs/s of create, of delete
+#            and of both.
+#   mem      kernel memory (Slab + Percpu of /proc/meminfo) held per pair,
+#            measured around the ctl create above.
+set -u
+
+quick=0 runs= drivers="veth veth_rs netkit" out=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--runs) runs=$2; shift ;;
+	--drivers) drivers=$2; shift ;;
+	*) out=$1 ;;
+	esac
+	shift
+done
+[ -n "$out" ] || { echo "usage: $0 [--quick] [--runs N] [--drivers LIST] OUT" >&2; exit 2; }
+
+# Run lengths. Runs count the warm-up run.
+if [ $quick = 1 ]; then
+	runs=${runs:-4} t_pktgen=2 t_iperf=3 t_rr=2 n_pairs=300
+else
+	runs=${runs:-6} t_pktgen=5 t_iperf=10 t_rr=5 n_pairs=1000
+fi
+
+IP0=10.77.0.1 IP1=10.77.0.2
+TMP=$(mktemp -d)
+SERVERS=()
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+now() { date +%s.%N; }
+# Floating point arithmetic: calc EXPR (awk syntax, variables via -v).
+calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
+
+cleanup() {
+	local pid
+	for pid in "${SERVERS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	ip netns del bn0 2>/dev/null
+	ip netns del bn1 2>/dev/null
+	ip netns del bnc 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# emit DRIVER RUN METRIC VALUE [EXTRA-JSON-MEMBERS]: one sample line.
+emit() {
+	local warm=false
+	[ "$2" -eq 0 ] && warm=true
+	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","value":%s%s}\n' \
+		"$1" "$2" "$warm" "$3" "$4" "${5:+,$5}" >>"$out"
+}
+
+# The `ip link add` arguments that make a pair of DRIVER: "NAME ... PEER".
+link_type() {
+	case $1 in
+	veth) echo "type veth" ;;
+	veth_rs) echo "type veth_rs" ;;
+	netkit) echo "type netkit mode l2" ;; # L2, so that frames are Ethernet as on veth.
+	esac
+}
+
+nsstat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
+
+setup_pair() {
+	local drv=$1
+	ip netns add bn0 && ip netns add bn1 || return 1
+	ip -n bn0 link set lo up
+	ip -n bn1 link set lo up
+	ip -n bn0 link add bx0 $(link_type "$drv") peer name bx1 netns bn1 || return 1
+	ip -n bn0 addr add $IP0/24 dev bx0
+	ip -n bn1 addr add $IP1/24 dev bx1
+	ip -n bn0 link set bx0 up
+	ip -n bn1 link set bx1 up
+	ip netns exec bn0 ping -q -c 1 -W 5 $IP1 >/dev/null || { log "$drv: no ping across the pair"; return 1; }
+}
+
+# Deleting the pair first (synchronous, unlike the namespaces' cleanup
+# work) leaves nothing behind for the next measurement.
+teardown_pair() {
+	ip -n bn0 link del bx0 2>/dev/null
+	ip netns del bn0 2>/dev/null
+	ip netns del bn1 2>/dev/null
+	sleep 0.5
+}
+
+pg() { ip netns exec bn0 sh -c "echo '$1' >/proc/net/pktgen/$2"; }
+
+run_pktgen() {
+	local drv=$1 r=$2 mac rx0 rx1 rxd0 rxd1 txd0 txd1 res usec sent errors pps pid
+	mac=$(ip netns exec bn1 cat /sys/class/net/bx1/address)
+	pg rem_device_all kpktgend_0
+	pg "add_device bx0" kpktgend_0
+	pg "count 0" bx0
+	pg "clone_skb 0" bx0
+	pg "pkt_size 60" bx0
+	pg "delay 0" bx0
+	pg "dst $IP1" bx0
+	pg "dst_mac $mac" bx0
+	pg "udp_dst_min 9" bx0
+	pg "udp_dst_max 9" bx0
+	rx0=$(nsstat bn1 bx1 rx_packets) rxd0=$(nsstat bn1 bx1 rx_dropped) txd0=$(nsstat bn0 bx0 tx_dropped)
+	ip netns exec bn0 sh -c 'echo start >/proc/net/pktgen/pgctrl' &
+	pid=$!
+	sleep "$t_pktgen"
+	ip netns exec bn0 sh -c 'echo stop >/proc/net/pktgen/pgctrl'
+	wait "$pid"
+	rx1=$(nsstat bn1 bx1 rx_packets) rxd1=$(nsstat bn1 bx1 rx_dropped) txd1=$(nsstat bn0 bx0 tx_dropped)
+	res=$(ip netns exec bn0 cat /proc/net/pktgen/bx0)
+	usec=$(sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' <<<"$res")
+	sent=$(sed -n 's/.*Result: OK: [^,]*, \([0-9]*\) .*/\1/p' <<<"$res")
+	errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$res")
+	pg rem_device_all kpktgend_0
+	if [ -z "$usec" ] || [ "$usec" -eq 0 ]; then
+		log "$drv run $r: pktgen gave no result: $(grep -m1 Result <<<"$res")"
+		return 1
+	fi
+	pps=$(calc "($rx1 - $rx0) * 1e6 / $usec")
+	emit "$drv" "$r" pktgen_pps "$pps" \
+		"\"usec\":$usec,\"sent\":${sent:-0},\"tx_errors\":${errors:-0},\"received\":$((rx1 - rx0)),\"rx_dropped\":$((rxd1 - rxd0)),\"tx_dropped\":$((txd1 - txd0))"
+	log "$drv run $r: pktgen $pps pps received ($((rx1 - rx0)) in $usec us, pktgen sent ${sent:-?}, errors ${errors:-?})"
+}
+
+# Wait until something listens on TCP port $2 in namespace $1.
+wait_listen() {
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+run_iperf() {
+	local drv=$1 r=$2 srv bps retr
+	ip netns exec bn1 taskset -c 1 iperf3 -s -1 -B $IP1 -p 5201 >/dev/null 2>&1 &
+	srv=$!
+	SERVERS+=("$srv")
+	wait_listen bn1 5201 || { log "$drv: iperf3 server did not start"; kill $srv; return 1; }
+	ip netns exec bn0 taskset -c 0 iperf3 -c $IP1 -p 5201 -t "$t_iperf" -J >"$TMP/iperf.json" 2>&1
+	wait "$srv"
+	bps=$(jq -r '.end.sum_received.bits_per_second // empty' "$TMP/iperf.json" 2>/dev/null)
+	retr=$(jq -r '.end.sum_sent.retransmits // 0' "$TMP/iperf.json" 2>/dev/null)
+	if [ -z "$bps" ]; then
+		log "$drv run $r: iperf3 failed: $(head -c 300 "$TMP/iperf.json")"
+		return 1
+	fi
+	emit "$drv" "$r" iperf3_bps "$bps" "\"retransmits\":${retr:-0}"
+	log "$drv run $r: iperf3 $(calc "$bps / 1e9") Gbit/s"
+}
+
+run_rr() {
+	local drv=$1 r=$2 srv tps
+	ip netns exec bn1 taskset -c 1 netserver -D -L $IP1 -p 12865 >/dev/null 2>&1 &
+	srv=$!
+	SERVERS+=("$srv")
+	wait_listen bn1 12865 || { log "$drv: netserver did not start"; kill $srv; return 1; }
+	tps=$(ip netns exec bn0 taskset -c 0 netperf -H $IP1 -p 12865 -t TCP_RR -l "$t_rr" -P 0 -- -o THROUGHPUT 2>&1 | tail -n 1)
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+	if ! [[ $tps =~ ^[0-9.]+$ ]]; then
+		log "$drv run $r: netperf failed: $tps"
+		return 1
+	fi
+	emit "$drv" "$r" tcp_rr_tps "$tps"
+	log "$drv run $r: TCP_RR $tps trans/s"
+}
+
+# Kernel memory now, in kB: Slab + Percpu, after reclaiming what can be.
+kmem_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}
+avail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+
+run_ctl() {
+	local drv=$1 r=$2 i t0 t1 t1b t2 m0 m1 a0 a1 add del both per
+	local type
+	type=$(link_type "$drv")
+	: >"$TMP/add" && : >"$TMP/del"
+	for ((i = 0; i < n_pairs; i++)); do
+		echo "link add bc$i $type peer name bd$i" >>"$TMP/add"
+		echo "link del bc$i" >>"$TMP/del"
+	done
+	ip netns add bnc || return 1
+	sleep 1
+	m0=$(kmem_kb) a0=$(avail_kb)
+	t0=$(now)
+	if ! ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1; then
+		log "$drv run $r: ip -batch add failed: $(head -n 3 "$TMP/ctl.log")"
+		ip netns del bnc
+		return 1
+	fi
+	t1=$(now)
+	sleep 1
+	m1=$(kmem_kb) a1=$(avail_kb)
+	t1b=$(now)
+	if ! ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1; then
+		log "$drv run $r: ip -batch del failed: $(head -n 3 "$TMP/ctl.log")"
+		ip netns del bnc
+		return 1
+	fi
+	t2=$(now)
+	ip netns del bnc
+	add=$(calc "$n_pairs / ($t1 - $t0)")
+	del=$(calc "$n_pairs / ($t2 - $t1b)")
+	both=$(calc "$n_pairs / ($t1 - $t0 + $t2 - $t1b)")
+	per=$(calc "($m1 - $m0) * 1024 / $n_pairs")
+	emit "$drv" "$r" ctl_pairs_per_s "$both" "\"pairs\":$n_pairs"
+	emit "$drv" "$r" ctl_create_per_s "$add" "\"pairs\":$n_pairs"
+	emit "$drv" "$r" ctl_delete_per_s "$del" "\"pairs\":$n_pairs"
+	emit "$drv" "$r" mem_bytes_per_pair "$per" \
+		"\"pairs\":$n_pairs,\"kmem_kb\":[$m0,$m1],\"avail_bytes_per_pair\":$(calc "($a0 - $a1) * 1024 / $n_pairs")"
+	log "$drv run $r: ctl create $add/s, delete $del/s, both $both pairs/s; $per B/pair (slab+percpu)"
+	sleep 1
+}
+
+# Make every driver available; a driver that cannot be loaded is left out.
+load_drivers() {
+	local d ok=()
+	modprobe pktgen || { log "no pktgen module"; }
+	for d in $drivers; do
+		case $d in
+		veth) modprobe veth ;;
+		veth_rs) grep -q '^veth_rs ' /proc/modules || modprobe veth_rs ;;
+		netkit) ip link add bnk0 type netkit mode l2 peer name bnk1 && ip link del bnk0 ;;
+		esac
+		if [ $? -eq 0 ]; then
+			ok+=("$d")
+		else
+			log "driver $d unavailable: left out"
+		fi
+	done
+	drivers="${ok[*]}"
+}
+
+# The features of a pair of each driver, to show the setups are alike.
+features_of() {
+	local f
+	ip link add bfa $(link_type "$1") peer name bfb || return
+	f=$(ethtool -k bfa | grep -v fixed | awk 'NR > 1 { printf "%s%s", sep, $0; sep = ";" }')
+	ip link del bfa
+	echo "$f"
+}
+
+json_str() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1"; }
+
+main() {
+	local r i d n order sep= start=$SECONDS
+	: >"$out"
+	load_drivers
+	n=$(wc -w <<<"$drivers")
+	[ "$n" -gt 0 ] || { log "no driver to measure"; exit 1; }
+	log "kernel $(uname -r), $(nproc) CPUs, drivers: $drivers, runs: $runs (first is warm-up), quick=$quick"
+	printf '{"meta":{"kernel":%s,"cmdline":%s,"cpus":%d,"quick":%s,"runs":%d,"drivers":%s,"durations":{"pktgen_s":%s,"iperf3_s":%s,"tcp_rr_s":%s,"ctl_pairs":%d},"veth_rs_vermagic":%s,"veth_rs_srcversion":%s,"features":{%s}}}\n' \
+		"$(json_str "$(uname -r) $(uname -v)")" "$(json_str "$(cat /proc/cmdline)")" "$(nproc)" \
+		"$([ $quick = 1 ] && echo true || echo false)" "$runs" \
+		"$(json_str "$drivers")" "$t_pktgen" "$t_iperf" "$t_rr" "$n_pairs" \
+		"$(json_str "$(modinfo -F vermagic veth_rs 2>/dev/null)")" \
+		"$(json_str "$(cat /sys/module/veth_rs/srcversion 2>/dev/null)")" \
+		"$(for d in $drivers; do printf '%s"%s":%s' "$sep" "$d" "$(json_str "$(features_of "$d")")"; sep=,; done)" >>"$out"
+	read -ra order <<<"$drivers"
+	for ((r = 0; r < runs; r++)); do
+		log "run $r$([ $r = 0 ] && echo ' (warm-up)') of $((runs - 1)), $((SECONDS - start)) s"
+		# Rotate the order each run: A B N, B N A, N A B, ...
+		for ((i = 0; i < n; i++)); do
+			d=${order[$(((i + r) % n))]}
+			if setup_pair "$d"; then
+				run_pktgen "$d" "$r"
+				run_iperf "$d" "$r"
+				run_rr "$d" "$r"
+			fi
+			teardown_pair
+			run_ctl "$d" "$r"
+		done
+	done
+	log "done in $((SECONDS - start)) s"
+}
+
+main
