@@ -5,6 +5,9 @@
 #                   cached test kernel, building rootfs and kernel if needed
 #   make run        boot the VM and run the seed scenario
 #   make check      lint + every test in tests/ in the VM (KTAP, summary)
+#   make stress     the full stress/fault/fuzz profile of tests/stress.sh in
+#                   the VM (make check runs its short profile); FUZZ_SEED=N
+#                   replays the netlink fuzzer
 #   make lint       rustfmt check + CLIPPY=1 build with warnings as errors
 #   make rust-analyzer   write rust-project.json
 #   make kernel FLAVOUR=release   build the benchmark kernel
@@ -26,7 +29,7 @@ endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
 .PHONY: default modules modules_install kernel rootfs plugin selftest-modules \
-	lint rust-analyzer run check clean bench
+	lint rust-analyzer run check stress clean bench
 
 default: modules plugin
 
@@ -70,6 +73,10 @@ check: lint plugin selftest-modules
 # module is built for it in a copy under the cache); QUICK=1 for a short run.
 bench: plugin
 	$(TOP)/bench/bench.sh $(if $(QUICK),--quick)
+
+stress: default selftest-modules
+	$(TOP)/qemu/vm -- env STRESS_PROFILE=full FUZZ_SEED=$(FUZZ_SEED) \
+		$(TOP)/tests/run.sh $(TOP)/tests/stress.sh
 
 clean:
 	$(KMAKE) clean
