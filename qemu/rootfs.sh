@@ -42,6 +42,20 @@ apt-get clean
 for f in /usr/bin/systemd-tmpfiles /usr/lib/systemd/systemd-udevd; do
 	[ -e "\$f" ] && dpkg-divert --local --rename --add "\$f"
 done
+# What virtme-init does need of udev: the /dev/virtio-ports/NAME links of
+# its script I/O ports. A stand-in "udevd" makes just those and exits.
+cat >/usr/lib/systemd/systemd-udevd <<'UDEVD'
+#!/bin/sh
+# veth_rs test VM: stand-in for systemd-udevd (see qemu/rootfs.sh).
+mkdir -p /dev/virtio-ports
+for port in /sys/class/virtio-ports/*; do
+	[ -r "\$port/name" ] || continue
+	name=\$(cat "\$port/name")
+	[ -n "\$name" ] && ln -sf "../\${port##*/}" "/dev/virtio-ports/\$name"
+done
+exit 0
+UDEVD
+chmod 755 /usr/lib/systemd/systemd-udevd
 dpkg-query -W -f '\${Package}=\${Version}\n' >/versions.txt
 INNER
 mount_list=()
