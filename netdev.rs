@@ -15,14 +15,19 @@ use core::{
     cell::UnsafeCell,
     marker::PhantomData,
     mem::size_of,
+    ops::Range,
     ptr::{self, NonNull},
-    sync::atomic::{AtomicPtr, Ordering},
+    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
 };
 use kernel::{
+    alloc::KVVec,
     error::{from_err_ptr, from_result, to_result},
-    ffi::{c_char, c_int, c_uint},
+    ffi::{c_char, c_int, c_uint, c_ulong},
     prelude::*,
-    sync::rcu,
+    sync::{
+        barrier::{smp_mb, Full, Read},
+        rcu,
+    },
     types::Opaque,
 };
 
@@ -126,6 +131,9 @@ pub(crate) mod features {
         HW_VLAN_STAG_TX => veth_rs_netdev_features_VETH_RS_NETIF_F_HW_VLAN_STAG_TX,
         HW_VLAN_STAG_RX => veth_rs_netdev_features_VETH_RS_NETIF_F_HW_VLAN_STAG_RX,
         GRO => veth_rs_netdev_features_VETH_RS_NETIF_F_GRO,
+        ALL_TSO => veth_rs_netdev_features_VETH_RS_NETIF_F_ALL_TSO,
+        GRO_FRAGLIST => veth_rs_netdev_features_VETH_RS_NETIF_F_GRO_FRAGLIST,
+        GRO_UDP_FWD => veth_rs_netdev_features_VETH_RS_NETIF_F_GRO_UDP_FWD,
     }
 }
 
@@ -206,14 +214,26 @@ impl<T: Driver> Device<T> {
         self.0.get()
     }
 
-    /// The driver's private data of this device (`netdev_priv`).
-    pub(crate) fn drv_priv(&self) -> &T::Priv {
+    /// The private area of this device (`netdev_priv`).
+    fn area(&self) -> &PrivArea<T> {
         let offset =
             size_of::<bindings::net_device>().next_multiple_of(bindings::NETDEV_ALIGN as usize);
         // SAFETY: By the type invariant the private area, which starts
         // NETDEV_ALIGN-aligned right after the `net_device` (see
-        // `netdev_priv`), holds a `T::Priv` initialised by `setup_callback`.
-        unsafe { &*self.as_raw().cast::<u8>().add(offset).cast::<T::Priv>() }
+        // `netdev_priv`), holds a `PrivArea<T>` initialised by
+        // `setup_callback`.
+        unsafe { &*self.as_raw().cast::<u8>().add(offset).cast::<PrivArea<T>>() }
+    }
+
+    /// The driver's private data of this device.
+    pub(crate) fn drv_priv(&self) -> &T::Priv {
+        &self.area().drv
+    }
+
+    /// The device's receive queues, one per allocated rx queue (empty
+    /// before `ndo_init`).
+    pub(crate) fn rx_queues(&self) -> &[RxQueue<T>] {
+        self.area().rq.as_slice()
     }
 
     /// The device's interface index.
@@ -330,25 +350,456 @@ impl<T: Driver> Device<T> {
         }
     }
 
-    /// Forwards `skb` to this device's receive path: scrubs it for the
-    /// device (`__dev_forward_skb`) and queues it to the backlog
-    /// (`__netif_rx`). Consumes the skb in all cases.
-    pub(crate) fn forward_skb(&self, skb: SkBuff) -> core::result::Result<(), Dropped> {
+    /// Prepares `skb`, sent by another device, for this device's receive
+    /// path (`__dev_forward_skb`): scrubs it and pulls its ethernet header
+    /// (`eth_type_trans`). On failure the skb is freed.
+    pub(crate) fn forward_prepare(&self, skb: SkBuff) -> core::result::Result<RxSkBuff, Dropped> {
         let raw = skb.into_raw();
-        // `__dev_forward_skb` frees the skb on failure and `__netif_rx`
-        // always takes it; ndo_start_xmit runs with BHs disabled, as
-        // `__netif_rx` needs.
-        // SAFETY: `as_raw` is valid and `raw` is an skb we own.
-        let ret = unsafe {
-            match bindings::__dev_forward_skb(self.as_raw(), raw) {
-                0 => bindings::__netif_rx(raw),
-                err => err,
+        // SAFETY: `as_raw` is valid and `raw` is an skb we own;
+        // `__dev_forward_skb` frees it on failure.
+        match unsafe { bindings::__dev_forward_skb(self.as_raw(), raw) } {
+            // INVARIANT: Prepared by `__dev_forward_skb`, which pulled
+            // ETH_HLEN bytes; ownership passes back to the new value.
+            0 => Ok(RxSkBuff(SkBuff(
+                // SAFETY: `raw` came from a `NonNull`.
+                unsafe { NonNull::new_unchecked(raw) },
+            ))),
+            _ => Err(Dropped),
+        }
+    }
+
+    /// The active features.
+    pub(crate) fn features(&self) -> features::Features {
+        // SAFETY: `as_raw` is valid; features change under RTNL and are read
+        // from any context by the C side too.
+        unsafe { ptr::addr_of!((*self.as_raw()).features).read_volatile() }
+    }
+
+    /// The features userspace asked for.
+    pub(crate) fn wanted_features(&self) -> features::Features {
+        // SAFETY: As in `features`.
+        unsafe { ptr::addr_of!((*self.as_raw()).wanted_features).read_volatile() }
+    }
+
+    /// Whether the device is running, i.e. was opened (`netif_running`).
+    pub(crate) fn is_running(&self) -> bool {
+        // SAFETY: `as_raw` is valid.
+        unsafe { bindings::veth_rs_netif_running(self.as_raw()) }
+    }
+
+    /// Sets the headroom the device asks of senders (`needed_headroom`).
+    pub(crate) fn set_needed_headroom(&self, headroom: u16) {
+        // SAFETY: `as_raw` is valid; the field is a hint that the C side
+        // writes and reads without locking (veth.c does this under RCU).
+        unsafe { ptr::addr_of_mut!((*self.as_raw()).needed_headroom).write_volatile(headroom) }
+    }
+
+    /// Tx queue `index`, if it is in use (`netdev_get_tx_queue`).
+    pub(crate) fn tx_queue(&self, index: u32) -> Option<TxQueue<'_>> {
+        if index >= self.real_num_tx_queues() {
+            return None;
+        }
+        // SAFETY: `index` is below the number of tx queues in use; the
+        // queues live as long as the device.
+        let txq = unsafe { bindings::veth_rs_netdev_get_tx_queue(self.as_raw(), index) };
+        NonNull::new(txq).map(|q| TxQueue(q, PhantomData))
+    }
+
+    /// Wakes tx queue `index` if it was stopped for backpressure, to be
+    /// called once the peer's receive ring has room again.
+    pub(crate) fn wake_stopped_tx_queue(&self, index: u32) {
+        if index >= self.real_num_tx_queues() {
+            return;
+        }
+        // Pairs with the barrier implied by `netif_tx_stop_queue`'s set_bit.
+        smp_mb(Read);
+        // SAFETY: `index` is below the number of tx queues in use, so
+        // `netdev_get_tx_queue` returns a valid queue of the valid device.
+        unsafe {
+            let txq = bindings::veth_rs_netdev_get_tx_queue(self.as_raw(), index);
+            if bindings::veth_rs_netif_tx_queue_stopped(txq) {
+                bindings::veth_rs_txq_trans_cond_update(txq);
+                bindings::netif_tx_wake_queue(txq);
             }
-        };
-        if ret == bindings::NET_RX_SUCCESS as c_int {
+        }
+    }
+
+    /// Adds a NAPI context to each receive queue of `range` that has none,
+    /// makes its ring and enables it; then the peer's transmit path may
+    /// fill the ring (veth.c's `veth_napi_enable_range`). On failure, no
+    /// queue of `range` is changed.
+    pub(crate) fn napi_enable_range(&self, range: Range<u32>, _rtnl: &Rtnl) -> Result {
+        let queues = self.rx_queue_range(range);
+        let mut result = Ok(());
+        for rq in queues.iter().filter(|rq| !rq.is_on()) {
+            // SAFETY: The queue belongs to this valid device and its NAPI
+            // context is not added (`napi_on` is null, and only this
+            // function, under RTNL, adds); the trampoline serves the
+            // queue's driver.
+            unsafe {
+                bindings::veth_rs_netif_napi_add(
+                    self.as_raw(),
+                    rq.napi.get(),
+                    Some(Adapter::<T>::poll_callback),
+                )
+            };
+            // SAFETY: The ring of a queue whose NAPI is off is unused.
+            let err = unsafe { bindings::veth_rs_ptr_ring_init(rq.ring.get(), RING_SIZE) };
+            if let Err(e) = to_result(err) {
+                // SAFETY: Added just above and never enabled.
+                unsafe { bindings::veth_rs_netif_napi_del(rq.napi.get()) };
+                result = Err(e);
+                break;
+            }
+            rq.ring_live.store(true, Ordering::Relaxed);
+        }
+        // Undo the queues made so far, or enable them all.
+        for rq in queues
+            .iter()
+            .filter(|rq| !rq.is_on() && rq.ring_live.load(Ordering::Relaxed))
+        {
+            if result.is_err() {
+                // SAFETY: Made above, never enabled, never published.
+                unsafe {
+                    bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), Some(free_skb_ptr));
+                    bindings::veth_rs_netif_napi_del(rq.napi.get());
+                }
+                rq.ring_live.store(false, Ordering::Relaxed);
+            } else {
+                // SAFETY: Added above; not enabled yet.
+                unsafe { bindings::napi_enable(rq.napi.get()) };
+                // INVARIANT: Added, enabled, with its ring made.
+                rq.napi_on.store(rq.napi.get(), Ordering::Release);
+            }
+        }
+        result
+    }
+
+    /// Disables and deletes the NAPI context of each receive queue of
+    /// `range` that has one, waits for transmitters still using them, then
+    /// frees their rings and what is left in them (veth.c's
+    /// `veth_napi_del_range`).
+    pub(crate) fn napi_del_range(&self, range: Range<u32>, _rtnl: &Rtnl) {
+        let queues = self.rx_queue_range(range);
+        let mut any = false;
+        for rq in queues {
+            if !rq.is_on() {
+                continue;
+            }
+            any = true;
+            // INVARIANT: Unpublished first: new transmitters use the
+            // backlog from now on.
+            rq.napi_on.store(ptr::null_mut(), Ordering::Release);
+            // SAFETY: The context was added and enabled by
+            // `napi_enable_range`; RTNL serialises us with it.
+            unsafe {
+                bindings::napi_disable(rq.napi.get());
+                bindings::veth_rs_netif_napi_del(rq.napi.get());
+            }
+        }
+        if !any {
+            return;
+        }
+        // Transmitters that saw a published context did so under RCU.
+        // SAFETY: No preconditions; RTNL may be held.
+        unsafe { bindings::synchronize_net() };
+        for rq in queues
+            .iter()
+            .filter(|rq| !rq.is_on() && rq.ring_live.load(Ordering::Relaxed))
+        {
+            rq.notify_masked.store(false, Ordering::Relaxed);
+            // SAFETY: The ring is initialised (`ring_live`) and nobody
+            // produces into or consumes from it any more. It holds skbs only.
+            unsafe { bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), Some(free_skb_ptr)) };
+            rq.ring_live.store(false, Ordering::Relaxed);
+        }
+    }
+
+    fn rx_queue_range(&self, range: Range<u32>) -> &[RxQueue<T>] {
+        let queues = self.rx_queues();
+        let end = (range.end as usize).min(queues.len());
+        let start = (range.start as usize).min(end);
+        &queues[start..end]
+    }
+}
+
+/// Size of each receive queue's ring (veth.c's `VETH_RING_SIZE`).
+const RING_SIZE: c_int = 256;
+
+/// The ring's destructor of what is left in it: skbs.
+///
+/// # Safety
+///
+/// `ptr` is an skb that the caller owns and gives up.
+unsafe extern "C" fn free_skb_ptr(ptr: *mut c_void) {
+    // SAFETY: The rings of this module hold only skbs that they own.
+    unsafe { bindings::veth_rs_kfree_skb(ptr.cast()) }
+}
+
+/// The private area of a device: the abstraction's receive queues, then
+/// the driver's own data.
+struct PrivArea<T: Driver> {
+    rq: RqTable<T>,
+    drv: T::Priv,
+}
+
+/// The receive queues of a device, allocated by `ndo_init` and freed by
+/// the device's destructor.
+///
+/// # Invariants
+///
+/// `ptr` is null (`len` 0) or the buffer of a `KVVec` of `len` queues
+/// with capacity `cap`. It is written only by `ndo_init`, before the device
+/// is visible to anyone else, and by the destructor, when nobody can see
+/// the device any more.
+struct RqTable<T: Driver> {
+    ptr: UnsafeCell<*mut RxQueue<T>>,
+    len: UnsafeCell<usize>,
+    cap: UnsafeCell<usize>,
+}
+
+impl<T: Driver> RqTable<T> {
+    fn new() -> Self {
+        Self {
+            ptr: UnsafeCell::new(ptr::null_mut()),
+            len: UnsafeCell::new(0),
+            cap: UnsafeCell::new(0),
+        }
+    }
+
+    fn as_slice(&self) -> &[RxQueue<T>] {
+        // SAFETY: By the type invariant the fields are not written while
+        // the device can be reached.
+        let (p, len) = unsafe { (*self.ptr.get(), *self.len.get()) };
+        if p.is_null() {
+            return &[];
+        }
+        // SAFETY: By the type invariant `p` holds `len` initialised queues,
+        // valid until the destructor, which runs after the last user.
+        unsafe { core::slice::from_raw_parts(p, len) }
+    }
+
+    /// # Safety
+    ///
+    /// Called once, from `ndo_init` of `dev`, the owner of `self`.
+    unsafe fn alloc(&self, dev: &Device<T>) -> Result {
+        let n = dev.num_rx_queues() as usize;
+        let mut v = KVVec::with_capacity(n, GFP_KERNEL)?;
+        for index in 0..n {
+            v.push(
+                RxQueue {
+                    napi: Opaque::zeroed(),
+                    napi_on: AtomicPtr::new(ptr::null_mut()),
+                    dev: dev.as_raw(),
+                    index: index as u32,
+                    ring: Opaque::zeroed(),
+                    ring_live: AtomicBool::new(false),
+                    notify_masked: AtomicBool::new(false),
+                    drv: T::RqPriv::default(),
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        let (p, len, cap) = v.into_raw_parts();
+        // SAFETY: The caller guarantees that nobody else sees the device
+        // yet. INVARIANT: From `into_raw_parts` of a `KVVec`.
+        unsafe {
+            *self.ptr.get() = p;
+            *self.len.get() = len;
+            *self.cap.get() = cap;
+        }
+        Ok(())
+    }
+
+    /// # Safety
+    ///
+    /// Called from the destructor of the owning device, when nobody uses
+    /// the device any more; every queue's NAPI context is deleted.
+    unsafe fn free(&self) {
+        // SAFETY: By the caller's guarantee nobody reads the fields.
+        let (p, len, cap) = unsafe { (*self.ptr.get(), *self.len.get(), *self.cap.get()) };
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: By the caller's guarantee.
+        unsafe {
+            *self.ptr.get() = ptr::null_mut();
+            *self.len.get() = 0;
+        }
+        // SAFETY: By the type invariant these come from `into_raw_parts`.
+        drop(unsafe { KVVec::from_raw_parts(p, len, cap) });
+    }
+}
+
+/// A receive queue of a device of driver `T` (veth.c's `struct veth_rq`):
+/// a NAPI context, and the ring that the peer's transmit path fills while
+/// NAPI is on, plus the driver's own data of the queue.
+///
+/// # Invariants
+///
+/// `napi` is the first field, so the poll trampoline finds the queue from
+/// it. `napi_on` is null or points to `napi`; it is non-null only while
+/// `napi` is added and enabled and `ring` is initialised, and is set and
+/// cleared only under RTNL. `ring_live` says whether `ring` is initialised
+/// (and must be cleaned up); it changes only under RTNL.
+#[repr(C)]
+pub(crate) struct RxQueue<T: Driver> {
+    napi: Opaque<bindings::napi_struct>,
+    napi_on: AtomicPtr<bindings::napi_struct>,
+    dev: *mut bindings::net_device,
+    index: u32,
+    ring: Opaque<bindings::ptr_ring>,
+    ring_live: AtomicBool,
+    notify_masked: AtomicBool,
+    drv: T::RqPriv,
+}
+
+// SAFETY: The NAPI context and the ring are used with the C side's own
+// synchronisation (NAPI state bits, the ring's producer lock, one consumer:
+// the NAPI poll); the rest is atomic or immutable.
+unsafe impl<T: Driver> Sync for RxQueue<T> {}
+// SAFETY: As for `Sync`.
+unsafe impl<T: Driver> Send for RxQueue<T> {}
+
+impl<T: Driver> RxQueue<T> {
+    /// The device the queue belongs to.
+    pub(crate) fn dev(&self) -> &Device<T> {
+        // SAFETY: The queue lives in its device's private area, so the
+        // device outlives it.
+        unsafe { Device::from_raw(self.dev) }
+    }
+
+    /// The queue's index.
+    pub(crate) fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// The driver's data of the queue.
+    pub(crate) fn drv(&self) -> &T::RqPriv {
+        &self.drv
+    }
+
+    fn is_on(&self) -> bool {
+        !self.napi_on.load(Ordering::Relaxed).is_null()
+    }
+
+    /// The queue's NAPI side, if NAPI is on (`rcu_access_pointer(rq->napi)`),
+    /// for a transmitter under RCU.
+    pub(crate) fn napi<'a>(&'a self, _rcu: &'a rcu::Guard) -> Option<NapiRx<'a, T>> {
+        // INVARIANT: Seen non-null under RCU: `napi_del_range` waits for a
+        // grace period before freeing the ring.
+        self.is_on().then_some(NapiRx(self))
+    }
+
+    /// Schedules the queue's NAPI poll unless it is scheduled already
+    /// (veth.c's `__veth_xdp_flush`).
+    fn kick(&self) {
+        // Write the ring before reading `notify_masked`.
+        smp_mb(Full);
+        // SAFETY: The context is added and enabled (see `NapiRx` and
+        // `Napi`); scheduling from any context is allowed.
+        unsafe {
+            if !self.notify_masked.load(Ordering::Relaxed)
+                && bindings::napi_schedule_prep(self.napi.get())
+            {
+                self.notify_masked.store(true, Ordering::Relaxed);
+                bindings::__napi_schedule(self.napi.get());
+            }
+        }
+    }
+}
+
+/// A receive queue whose NAPI is on, seen by a transmitter under RCU.
+///
+/// # Invariants
+///
+/// The queue's `napi_on` was non-null under the RCU read lock that `'a`
+/// borrows, so its ring and NAPI context stay usable for `'a`.
+pub(crate) struct NapiRx<'a, T: Driver>(&'a RxQueue<T>);
+
+impl<T: Driver> NapiRx<'_, T> {
+    /// Puts `skb` into the queue's ring (`ptr_ring_produce`), or gives it
+    /// back if the ring is full.
+    pub(crate) fn produce(&self, skb: RxSkBuff) -> core::result::Result<(), RxSkBuff> {
+        let raw = skb.0 .0.as_ptr();
+        // SAFETY: By the type invariant the ring is initialised; the
+        // producer lock serialises producers.
+        if unsafe { bindings::veth_rs_ptr_ring_produce(self.0.ring.get(), raw.cast()) } == 0 {
+            core::mem::forget(skb);
             Ok(())
         } else {
-            Err(Dropped)
+            Err(skb)
+        }
+    }
+
+    /// Makes sure the queue's NAPI poll runs soon.
+    pub(crate) fn kick(&self) {
+        self.0.kick()
+    }
+}
+
+/// The NAPI poll of a receive queue in progress: the one consumer of the
+/// queue's ring.
+///
+/// # Invariants
+///
+/// Only made by the poll trampoline, for a queue whose NAPI is enabled.
+pub(crate) struct Napi<'a, T: Driver> {
+    rq: &'a RxQueue<T>,
+}
+
+impl<'a, T: Driver> Napi<'a, T> {
+    /// The queue being polled.
+    pub(crate) fn rq(&self) -> &'a RxQueue<T> {
+        self.rq
+    }
+
+    /// Takes the next skb out of the ring (`__ptr_ring_consume`).
+    pub(crate) fn consume(&mut self) -> Option<SkBuff> {
+        // SAFETY: By the type invariant the ring is initialised and we are
+        // its only consumer (NAPI polls one context on one CPU at a time).
+        let p = unsafe { bindings::veth_rs_ptr_ring_consume(self.rq.ring.get()) };
+        // INVARIANT: The ring owned the skb and gives it to us.
+        NonNull::new(p.cast()).map(SkBuff)
+    }
+
+    /// Hands `skb` to the stack through GRO (`napi_gro_receive`), or
+    /// directly (`netif_receive_skb`) when it cannot be made private for
+    /// GRO to modify (shared, or a clone that cannot be uncloned).
+    pub(crate) fn gro_receive(&mut self, skb: SkBuff) {
+        let raw = skb.into_raw();
+        // SAFETY: `raw` is an skb we own; we are in NAPI (BH) context.
+        unsafe {
+            bindings::veth_rs_skb_prepare_for_gro(raw);
+            if bindings::veth_rs_skb_shared(raw) || bindings::veth_rs_skb_unclone(raw) != 0 {
+                bindings::netif_receive_skb(raw);
+            } else {
+                bindings::veth_rs_napi_gro_receive(self.rq.napi.get(), raw);
+            }
+        }
+    }
+
+    /// Ends the poll after `done` packets, fewer than the budget
+    /// (`napi_complete_done`); if the ring filled meanwhile, schedules the
+    /// poll again.
+    pub(crate) fn complete(self, done: u32) {
+        let napi = self.rq.napi.get();
+        // SAFETY: We are the poll of this enabled context.
+        if !unsafe { bindings::napi_complete_done(napi, done as c_int) } {
+            return;
+        }
+        // Write `notify_masked` before reading the ring (`smp_store_mb`).
+        self.rq.notify_masked.store(false, Ordering::Relaxed);
+        smp_mb(Full);
+        // SAFETY: The ring is initialised; an emptiness check from the
+        // consumer side is allowed. The context is enabled.
+        unsafe {
+            if !bindings::veth_rs_ptr_ring_empty(self.rq.ring.get())
+                && bindings::napi_schedule_prep(napi)
+            {
+                self.rq.notify_masked.store(true, Ordering::Relaxed);
+                bindings::__napi_schedule(napi);
+            }
         }
     }
 }
@@ -375,7 +826,7 @@ impl<T: Driver> SetupDevice<'_, T> {
         unsafe {
             let anon = &mut (*self.raw()).__bindgen_anon_1.__bindgen_anon_1;
             let flags = (anon.priv_flags() as u64 & !clear) | set;
-            anon.set_priv_flags(flags as _);
+            anon.set_priv_flags(flags as c_ulong);
         }
     }
 
@@ -792,6 +1243,12 @@ impl Stats64 {
         self.0.rx_bytes += bytes;
     }
 
+    /// Adds transmitted packets and bytes.
+    pub(crate) fn add_tx(&mut self, packets: u64, bytes: u64) {
+        self.0.tx_packets += packets;
+        self.0.tx_bytes += bytes;
+    }
+
     /// Sets the tx and rx drop counts.
     pub(crate) fn set_dropped(&mut self, tx: u64, rx: u64) {
         self.0.tx_dropped = tx;
@@ -825,6 +1282,19 @@ impl SkBuff {
         unsafe { bindings::veth_rs_pskb_may_pull(self.0.as_ptr(), len) }
     }
 
+    /// The tx queue the stack picked for the skb (`skb_get_queue_mapping`).
+    pub(crate) fn queue_mapping(&self) -> u32 {
+        // SAFETY: By the type invariant the skb is valid and ours.
+        u32::from(unsafe { bindings::veth_rs_skb_get_queue_mapping(self.0.as_ptr()) })
+    }
+
+    /// Whether the skb is charged to a socket with `sock_wfree`, as
+    /// locally made UDP, ICMP and XDP socket traffic is.
+    pub(crate) fn is_sock_wfree(&self) -> bool {
+        // SAFETY: By the type invariant the skb is valid and ours.
+        unsafe { bindings::veth_rs_skb_destructor_is_sock_wfree(self.0.as_ptr()) }
+    }
+
     /// Takes the software transmit timestamp (`skb_tx_timestamp`).
     pub(crate) fn tx_timestamp(&mut self) {
         // SAFETY: By the type invariant the skb is valid and ours.
@@ -839,16 +1309,67 @@ impl Drop for SkBuff {
     }
 }
 
+/// An skb prepared for the receive path of a device by
+/// [`Device::forward_prepare`]: its ethernet header is pulled.
+///
+/// # Invariants
+///
+/// The skb has at least `ETH_HLEN` bytes of headroom right before its data:
+/// the ethernet header that `eth_type_trans` pulled.
+pub(crate) struct RxSkBuff(SkBuff);
+
+impl RxSkBuff {
+    /// Queues the skb to the backlog of the current CPU (`__netif_rx`);
+    /// BHs are disabled in ndo_start_xmit, as it needs.
+    pub(crate) fn netif_rx(self) -> core::result::Result<(), Dropped> {
+        let raw = self.0.into_raw();
+        // SAFETY: `raw` is an skb we own; `__netif_rx` always takes it.
+        if unsafe { bindings::__netif_rx(raw) } == bindings::NET_RX_SUCCESS as c_int {
+            Ok(())
+        } else {
+            Err(Dropped)
+        }
+    }
+
+    /// Puts the ethernet header back (`__skb_push`), to give the skb back
+    /// to the stack as it was sent.
+    pub(crate) fn restore(self) -> SkBuff {
+        // SAFETY: By the type invariant the header is there to push back.
+        unsafe { bindings::veth_rs_skb_push(self.0 .0.as_ptr(), ETH_HLEN) };
+        self.0
+    }
+}
+
 /// The skb was dropped on the way.
 pub(crate) struct Dropped;
 
 /// What ndo_start_xmit did with a packet.
-#[derive(Clone, Copy)]
 pub(crate) enum TxStatus {
     /// Sent (`NETDEV_TX_OK`).
     Ok,
     /// Dropped (`NET_XMIT_DROP`).
     Drop,
+    /// Not sent now: the skb goes back to the qdisc, which must retry once
+    /// the tx queue (stopped by the driver) is woken (`NETDEV_TX_BUSY`).
+    Busy(SkBuff),
+}
+
+/// A tx queue of a device (`struct netdev_queue`), in ndo_start_xmit.
+pub(crate) struct TxQueue<'a>(NonNull<bindings::netdev_queue>, PhantomData<&'a ()>);
+
+impl TxQueue<'_> {
+    /// Whether the queue has no qdisc that could hold a packet back
+    /// (`qdisc_txq_has_no_queue`).
+    pub(crate) fn has_no_queue(&self) -> bool {
+        // SAFETY: The queue is valid for the borrow.
+        unsafe { bindings::veth_rs_qdisc_txq_has_no_queue(self.0.as_ptr()) }
+    }
+
+    /// Stops the queue (`netif_tx_stop_queue`) until the receiver wakes it.
+    pub(crate) fn stop(&self) {
+        // SAFETY: The queue is valid for the borrow.
+        unsafe { bindings::veth_rs_netif_tx_stop_queue(self.0.as_ptr()) }
+    }
 }
 
 /// An RCU-protected pointer to the peer device, holding a tracked
@@ -977,6 +1498,27 @@ impl Strings<'_> {
             e[n..].fill(0);
         }
     }
+
+    /// Writes the formatted `args` (truncated) into entry `i`.
+    pub(crate) fn set_fmt(&mut self, i: usize, args: core::fmt::Arguments<'_>) {
+        /// Writes into a fixed buffer, dropping what does not fit (and
+        /// keeping room for the NUL).
+        struct Buf<'b>(&'b mut [u8], usize);
+        impl core::fmt::Write for Buf<'_> {
+            fn write_str(&mut self, s: &str) -> core::fmt::Result {
+                let room = self.0.len() - 1 - self.1;
+                let n = s.len().min(room);
+                self.0[self.1..self.1 + n].copy_from_slice(&s.as_bytes()[..n]);
+                self.1 += n;
+                Ok(())
+            }
+        }
+        if let Some(e) = self.0.get_mut(i) {
+            e.fill(0);
+            // Writing into `Buf` cannot fail.
+            let _ = core::fmt::write(&mut Buf(e, 0), args);
+        }
+    }
 }
 
 /// Driver information for `ethtool -i`.
@@ -1045,6 +1587,10 @@ pub(crate) trait Driver: Sized + 'static {
     /// The private data of each device, made with `Default` by `setup`.
     /// It is never dropped, so it must not need dropping.
     type Priv: Default + Sync;
+
+    /// The driver's data of each receive queue, made with `Default` by
+    /// `ndo_init`; it must not need dropping either.
+    type RqPriv: Default + Sync;
 
     /// Highest attribute number of IFLA_INFO_DATA.
     const MAX_TYPE: usize;
@@ -1118,6 +1664,23 @@ pub(crate) trait Driver: Sized + 'static {
 
     /// Channel counts (`ethtool -l`).
     fn get_channels(dev: &Device<Self>, ch: &mut Channels<'_>);
+
+    /// Sets the rx and tx channel counts (`ethtool -L`), each within the
+    /// maximums that `get_channels` reports.
+    fn set_channels(dev: &Device<Self>, rx: u32, tx: u32, rtnl: &Rtnl) -> Result;
+
+    /// Applies a change of features (`ndo_set_features`); on success the
+    /// core makes `features` the device's features.
+    fn set_features(dev: &Device<Self>, features: features::Features, rtnl: &Rtnl) -> Result;
+
+    /// The headroom a device stacked on this one asks for
+    /// (`ndo_set_rx_headroom`, negative: back to the default).
+    fn set_rx_headroom(dev: &Device<Self>, headroom: i32);
+
+    /// Polls a receive queue whose NAPI is on: receives at most `budget`
+    /// packets and returns how many (`napi_struct::poll`). Below the
+    /// budget, the poll ends with [`Napi::complete`].
+    fn poll(napi: Napi<'_, Self>, budget: u32) -> u32;
 }
 
 /// The callback trampolines of a [`Driver`], and its operation tables.
@@ -1135,6 +1698,8 @@ impl<T: Driver> Adapter<T> {
         ndo_get_iflink: Some(Self::get_iflink_callback),
         ndo_features_check: Some(bindings::passthru_features_check),
         ndo_get_peer_dev: Some(Self::get_peer_dev_callback),
+        ndo_set_features: Some(Self::set_features_callback),
+        ndo_set_rx_headroom: Some(Self::set_rx_headroom_callback),
         ..zeroed_netdev_ops()
     };
 
@@ -1148,6 +1713,7 @@ impl<T: Driver> Adapter<T> {
         ops.get_link_ksettings = Some(Self::get_link_ksettings_callback);
         ops.get_ts_info = Some(bindings::ethtool_op_get_ts_info);
         ops.get_channels = Some(Self::get_channels_callback);
+        ops.set_channels = Some(Self::set_channels_callback);
         ops
     };
 
@@ -1159,9 +1725,16 @@ impl<T: Driver> Adapter<T> {
         unsafe { Device::from_raw(dev.cast_mut()) }
     }
 
+    /// The C entry point of the `setup` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn setup_callback(dev: *mut bindings::net_device) {
         const { assert!(!core::mem::needs_drop::<T::Priv>()) };
-        const { assert!(core::mem::align_of::<T::Priv>() <= bindings::NETDEV_ALIGN as usize) };
+        const { assert!(!core::mem::needs_drop::<T::RqPriv>()) };
+        const { assert!(core::mem::align_of::<PrivArea<T>>() <= bindings::NETDEV_ALIGN as usize) };
         // SAFETY: `alloc_netdev_mqs` calls setup on a new device of these
         // ops, before anybody else sees it, with `priv_size` bytes of
         // private area, aligned to NETDEV_ALIGN.
@@ -1169,9 +1742,10 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: The private area is ours, `priv_size` big and aligned
         // (asserted above); it holds no value yet.
         unsafe {
-            ptr::from_ref(d.drv_priv())
-                .cast_mut()
-                .write(T::Priv::default())
+            ptr::from_ref(d.area()).cast_mut().write(PrivArea {
+                rq: RqTable::new(),
+                drv: T::Priv::default(),
+            })
         };
         let mut sd = SetupDevice(d);
         T::setup(&mut sd);
@@ -1181,10 +1755,17 @@ impl<T: Driver> Adapter<T> {
             (*dev).netdev_ops = &Self::NETDEV_OPS;
             (*dev).ethtool_ops = &Self::ETHTOOL_OPS;
             (*dev).needs_free_netdev = true;
+            (*dev).priv_destructor = Some(Self::priv_destructor_callback);
             (*dev).set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_TSTATS);
         }
     }
 
+    /// The C entry point of the `validate` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn validate_callback(
         tb: *mut *mut bindings::nlattr,
         data: *mut *mut bindings::nlattr,
@@ -1204,6 +1785,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The C entry point of the `newlink` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn newlink_callback(
         dev: *mut bindings::net_device,
         params: *mut bindings::rtnl_newlink_params,
@@ -1230,6 +1817,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The C entry point of the `dellink` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn dellink_callback(
         dev: *mut bindings::net_device,
         head: *mut bindings::list_head,
@@ -1240,6 +1833,12 @@ impl<T: Driver> Adapter<T> {
         T::dellink(dev, &mut UnregisterList(head), &rtnl);
     }
 
+    /// The C entry point of the `get_link_net` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_link_net_callback(
         dev: *const bindings::net_device,
     ) -> *mut bindings::net {
@@ -1250,32 +1849,143 @@ impl<T: Driver> Adapter<T> {
         T::get_link_net(unsafe { Self::dev(dev) }, &rcu).as_raw()
     }
 
+    /// The C entry point of the `get_num_tx_queues` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_num_tx_queues_callback() -> c_uint {
         T::get_num_tx_queues()
     }
 
+    /// The C entry point of the `get_num_rx_queues` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_num_rx_queues_callback() -> c_uint {
         T::get_num_rx_queues()
     }
 
+    /// The C entry point of the `init` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn init_callback(dev: *mut bindings::net_device) -> c_int {
-        // SAFETY: ndo_init is called by register_netdevice on our device.
+        // SAFETY: ndo_init is called once by register_netdevice on our
+        // device, before anybody else can see it.
         unsafe { bindings::veth_rs_netdev_lockdep_set_classes(dev) };
-        0
+        // SAFETY: As above.
+        let d = unsafe { Self::dev(dev) };
+        // SAFETY: As above: the one call, from ndo_init.
+        from_result(|| unsafe { d.area().rq.alloc(d) }.map(|()| 0))
     }
 
+    /// The C entry point of the `priv_destructor` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn priv_destructor_callback(dev: *mut bindings::net_device) {
+        // SAFETY: The core calls the destructor once, when the device is
+        // unregistered and its last reference is gone (or when its
+        // registration failed after ndo_init); closing it deleted every
+        // NAPI context.
+        unsafe { Self::dev(dev).area().rq.free() }
+    }
+
+    /// The C entry point of the `poll` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn poll_callback(napi: *mut bindings::napi_struct, budget: c_int) -> c_int {
+        // SAFETY: Only `napi_enable_range` adds contexts with this poll
+        // function, each the first field of a live `RxQueue<T>` (repr(C)).
+        let rq = unsafe { &*napi.cast::<RxQueue<T>>() };
+        // INVARIANT: NAPI calls poll only on an enabled context.
+        let ctx = Napi { rq };
+        T::poll(ctx, budget.max(0) as u32) as c_int
+    }
+
+    /// The C entry point of the `set_features` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn set_features_callback(
+        dev: *mut bindings::net_device,
+        features: features::Features,
+    ) -> c_int {
+        // SAFETY: ndo_set_features is called under RTNL on our device.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        from_result(|| T::set_features(dev, features, &rtnl).map(|()| 0))
+    }
+
+    /// The C entry point of the `set_rx_headroom` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn set_rx_headroom_callback(dev: *mut bindings::net_device, hr: c_int) {
+        // SAFETY: Called on our device.
+        T::set_rx_headroom(unsafe { Self::dev(dev) }, hr)
+    }
+
+    /// The C entry point of the `set_channels` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn set_channels_callback(
+        dev: *mut bindings::net_device,
+        ch: *mut bindings::ethtool_channels,
+    ) -> c_int {
+        // SAFETY: ethtool calls this under RTNL on our device, with counts
+        // it checked against the maximums of get_channels.
+        let (rtnl, dev, ch) = unsafe { (Rtnl::assume_held(), Self::dev(dev), &*ch) };
+        from_result(|| T::set_channels(dev, ch.rx_count, ch.tx_count, &rtnl).map(|()| 0))
+    }
+
+    /// The C entry point of the `open` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn open_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: ndo_open is called under RTNL on a registered device.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
         from_result(|| T::open(dev, &rtnl).map(|()| 0))
     }
 
+    /// The C entry point of the `stop` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: ndo_stop is called under RTNL on a registered device.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
         from_result(|| T::stop(dev, &rtnl).map(|()| 0))
     }
 
+    /// The C entry point of the `start_xmit` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn start_xmit_callback(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
@@ -1286,9 +1996,20 @@ impl<T: Driver> Adapter<T> {
         match T::start_xmit(skb, unsafe { Self::dev(dev) }) {
             TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
             TxStatus::Drop => bindings::NET_XMIT_DROP as bindings::netdev_tx_t,
+            TxStatus::Busy(skb) => {
+                // The stack takes the skb back.
+                skb.into_raw();
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
         }
     }
 
+    /// The C entry point of the `get_stats64` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_stats64_callback(
         dev: *mut bindings::net_device,
         stats: *mut bindings::rtnl_link_stats64,
@@ -1299,16 +2020,34 @@ impl<T: Driver> Adapter<T> {
         T::get_stats64(dev, stats);
     }
 
+    /// The C entry point of the `set_rx_mode` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn set_rx_mode_callback(_dev: *mut bindings::net_device) {
         // A virtual link receives everything: multicast filters need no
         // programming.
     }
 
+    /// The C entry point of the `get_iflink` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_iflink_callback(dev: *const bindings::net_device) -> c_int {
         // SAFETY: Called on a device of these ops.
         T::get_iflink(unsafe { Self::dev(dev) })
     }
 
+    /// The C entry point of the `get_peer_dev` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_peer_dev_callback(
         dev: *mut bindings::net_device,
     ) -> *mut bindings::net_device {
@@ -1319,6 +2058,12 @@ impl<T: Driver> Adapter<T> {
         T::get_peer_dev(unsafe { Self::dev(dev) }, &rcu).map_or(ptr::null_mut(), |p| p.as_raw())
     }
 
+    /// The C entry point of the `get_drvinfo` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_drvinfo_callback(
         dev: *mut bindings::net_device,
         info: *mut bindings::ethtool_drvinfo,
@@ -1328,6 +2073,12 @@ impl<T: Driver> Adapter<T> {
         T::get_drvinfo(dev, &mut DrvInfo(info));
     }
 
+    /// The C entry point of the `get_link_ksettings` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_link_ksettings_callback(
         dev: *mut bindings::net_device,
         s: *mut bindings::ethtool_link_ksettings,
@@ -1338,6 +2089,12 @@ impl<T: Driver> Adapter<T> {
         0
     }
 
+    /// The C entry point of the `get_sset_count` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_sset_count_callback(
         dev: *mut bindings::net_device,
         sset: c_int,
@@ -1351,6 +2108,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The C entry point of the `get_strings` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_strings_callback(
         dev: *mut bindings::net_device,
         sset: u32,
@@ -1368,6 +2131,12 @@ impl<T: Driver> Adapter<T> {
         T::get_strings(dev, sset, &mut Strings(table));
     }
 
+    /// The C entry point of the `get_ethtool_stats` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_ethtool_stats_callback(
         dev: *mut bindings::net_device,
         _stats: *mut bindings::ethtool_stats,
@@ -1384,6 +2153,12 @@ impl<T: Driver> Adapter<T> {
         T::get_ethtool_stats(dev, data, &rtnl);
     }
 
+    /// The C entry point of the `get_channels` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_channels_callback(
         dev: *mut bindings::net_device,
         ch: *mut bindings::ethtool_channels,
@@ -1456,7 +2231,7 @@ impl<T: Driver> Registration<T> {
             let o = ops.0.get();
             o.write(core::mem::zeroed());
             (*o).kind = kind.0.as_ptr().cast();
-            (*o).priv_size = size_of::<T::Priv>();
+            (*o).priv_size = size_of::<PrivArea<T>>();
             (*o).setup = Some(Adapter::<T>::setup_callback);
             (*o).validate = Some(Adapter::<T>::validate_callback);
             (*o).newlink = Some(Adapter::<T>::newlink_callback);

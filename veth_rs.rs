@@ -8,7 +8,7 @@
 //! (ethtool, datapath and ndo ops, rtnl ops, module init) and names.
 //! All `unsafe` code lives in the abstraction layer `netdev.rs`.
 
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::{prelude::*, sync::rcu};
 
 mod netdev;
@@ -16,7 +16,7 @@ mod netdev;
 use netdev::{
     configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags, veth_info,
     Attrs, Channels, DevName, Device, Driver, DrvInfo, ExtAck, LinkDevice, LinkOps, LinkSettings,
-    NameAssign, Net, NewLinkParams, PeerAttrs, PeerLink, Policy, Rtnl, SetupDevice, SkBuff,
+    NameAssign, Napi, Net, NewLinkParams, PeerAttrs, PeerLink, Policy, Rtnl, SetupDevice, SkBuff,
     Stats64, StringParam, Strings, TxStatus, UnregisterList, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU,
     ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
 };
@@ -48,6 +48,26 @@ struct VethPriv {
     peer: PeerLink<Veth>,
     /// Packets this end failed to deliver to its peer.
     dropped: AtomicU64,
+    /// The rx headroom asked of this end by a device stacked on it.
+    requested_headroom: AtomicU32,
+}
+
+/// The counters of a receive queue (veth.c's `struct veth_stats` of a
+/// `veth_rq`), written only by the queue's NAPI poll.
+#[derive(Default)]
+struct VethRqStats {
+    xdp_packets: AtomicU64,
+    xdp_bytes: AtomicU64,
+    rx_drops: AtomicU64,
+}
+
+impl VethRqStats {
+    /// Adds to a counter; the NAPI poll is its only writer.
+    fn add(counter: &AtomicU64, n: u64) {
+        if n != 0 {
+            counter.store(counter.load(Ordering::Relaxed) + n, Ordering::Relaxed);
+        }
+    }
 }
 
 /// The veth_rs driver.
@@ -57,12 +77,67 @@ struct Veth;
  * ethtool interface
  */
 
-/// Names of the `ethtool -S` statistics.
-const ETHTOOL_STATS_KEYS: [&[u8]; 1] = [b"peer_ifindex"];
+/// Names of the `ethtool -S` statistics of the device.
+const ETHTOOL_STATS_KEYS: [&str; 1] = ["peer_ifindex"];
+
+/// Names of the `ethtool -S` statistics of each rx queue
+/// (`rx_queue_N_NAME`), as veth.c's; the XDP ones stay 0 in veth_rs.
+const VETH_RQ_STATS_DESC: [&str; 7] = [
+    "xdp_packets",
+    "xdp_bytes",
+    "drops",
+    "xdp_redirect",
+    "xdp_drops",
+    "xdp_tx",
+    "xdp_tx_errors",
+];
+
+/// Names of the `ethtool -S` statistics of each tx queue
+/// (`tx_queue_N_NAME`), counted by the peer's rx queues in XDP mode.
+const VETH_TQ_STATS_DESC: [&str; 2] = ["xdp_xmit", "xdp_xmit_errors"];
 
 /*
  * general routines
  */
+
+/// Whether the skb may be aggregated by GRO on the peer: anything when the
+/// sender does no TSO, else only local UDP that the receiver can aggregate
+/// (veth.c's `veth_skb_is_eligible_for_gro`).
+fn veth_skb_is_eligible_for_gro(dev: &Device<Veth>, rcv: &Device<Veth>, skb: &SkBuff) -> bool {
+    dev.features() & nf::ALL_TSO == 0
+        || (skb.is_sock_wfree() && rcv.features() & (nf::GRO_FRAGLIST | nf::GRO_UDP_FWD) != 0)
+}
+
+/// Sums the counters of the receive queues of `dev`.
+fn veth_stats_rx(dev: &Device<Veth>) -> (u64, u64, u64) {
+    dev.rx_queues().iter().fold((0, 0, 0), |(p, b, d), rq| {
+        let s = rq.drv();
+        (
+            p + s.xdp_packets.load(Ordering::Relaxed),
+            b + s.xdp_bytes.load(Ordering::Relaxed),
+            d + s.rx_drops.load(Ordering::Relaxed),
+        )
+    })
+}
+
+fn veth_gro_requested(dev: &Device<Veth>) -> bool {
+    dev.wanted_features() & nf::GRO != 0
+}
+
+/// Turns NAPI on for rx queues `start..end` where it is wanted.
+fn veth_enable_range_safe(dev: &Device<Veth>, start: u32, end: u32, rtnl: &Rtnl) -> Result {
+    if start < end && veth_gro_requested(dev) {
+        dev.napi_enable_range(start..end, rtnl)?;
+    }
+    Ok(())
+}
+
+/// Turns NAPI off for rx queues `start..end`.
+fn veth_disable_range_safe(dev: &Device<Veth>, start: u32, end: u32, rtnl: &Rtnl) {
+    if start < end {
+        dev.napi_del_range(start..end, rtnl);
+    }
+}
 
 fn is_valid_veth_mtu(mtu: u32) -> bool {
     (ETH_MIN_MTU..=ETH_MAX_MTU).contains(&mtu)
@@ -109,6 +184,7 @@ const VLAN_OFFLOADS: nf::Features =
 #[vtable]
 impl Driver for Veth {
     type Priv = VethPriv;
+    type RqPriv = VethRqStats;
 
     const MAX_TYPE: usize = veth_info::MAX;
     const PEER_TYPE: u16 = veth_info::PEER as u16;
@@ -126,26 +202,109 @@ impl Driver for Veth {
         s.set_fixed(10000);
     }
 
-    fn get_sset_count(_dev: &Device<Self>, sset: u32) -> Result<u32> {
+    fn get_sset_count(dev: &Device<Self>, sset: u32) -> Result<u32> {
         match sset {
-            ETH_SS_STATS => Ok(ETHTOOL_STATS_KEYS.len() as u32),
+            ETH_SS_STATS => Ok(ETHTOOL_STATS_KEYS.len() as u32
+                + VETH_RQ_STATS_DESC.len() as u32 * dev.real_num_rx_queues()
+                + VETH_TQ_STATS_DESC.len() as u32 * dev.real_num_tx_queues()),
             _ => Err(EOPNOTSUPP),
         }
     }
 
-    fn get_strings(_dev: &Device<Self>, sset: u32, out: &mut Strings<'_>) {
-        if sset == ETH_SS_STATS {
-            for (i, key) in ETHTOOL_STATS_KEYS.iter().enumerate() {
-                out.set(i, key);
+    fn get_strings(dev: &Device<Self>, sset: u32, out: &mut Strings<'_>) {
+        if sset != ETH_SS_STATS {
+            return;
+        }
+        let mut i = 0;
+        for key in ETHTOOL_STATS_KEYS {
+            out.set(i, key.as_bytes());
+            i += 1;
+        }
+        for q in 0..dev.real_num_rx_queues() {
+            for desc in VETH_RQ_STATS_DESC {
+                out.set_fmt(i, fmt!("rx_queue_{q}_{desc}"));
+                i += 1;
+            }
+        }
+        for q in 0..dev.real_num_tx_queues() {
+            for desc in VETH_TQ_STATS_DESC {
+                out.set_fmt(i, fmt!("tx_queue_{q}_{desc}"));
+                i += 1;
             }
         }
     }
 
     fn get_ethtool_stats(dev: &Device<Self>, data: &mut [u64], rtnl: &Rtnl) {
         let peer = dev.drv_priv().peer.get_rtnl(rtnl);
-        if let Some(slot) = data.first_mut() {
+        let (head, queues) = data.split_at_mut(ETHTOOL_STATS_KEYS.len().min(data.len()));
+        if let Some(slot) = head.first_mut() {
             *slot = peer.map_or(0, |p| p.ifindex() as u64);
         }
+        // Per rx queue; the XDP counters, and the tx queues' (filled by
+        // the peer's XDP), stay 0.
+        queues.fill(0);
+        let rx = dev.real_num_rx_queues() as usize;
+        for (rq, slots) in dev
+            .rx_queues()
+            .iter()
+            .take(rx)
+            .zip(queues.chunks_mut(VETH_RQ_STATS_DESC.len()))
+        {
+            let s = rq.drv();
+            let values = [&s.xdp_packets, &s.xdp_bytes, &s.rx_drops];
+            for (slot, v) in slots.iter_mut().zip(values) {
+                *slot = v.load(Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn set_channels(dev: &Device<Self>, rx: u32, tx: u32, rtnl: &Rtnl) -> Result {
+        // The core checked the upper bounds.
+        if rx == 0 || tx == 0 {
+            return Err(EINVAL);
+        }
+        let peer = dev.drv_priv().peer.get_rtnl(rtnl);
+        let old_rx = dev.real_num_rx_queues();
+        let running = dev.is_running();
+        if running {
+            // Turn the link off while the queues change.
+            dev.carrier_off();
+            if let Some(peer) = peer {
+                peer.carrier_off();
+            }
+        }
+
+        // The rx queues whose NAPI must go at the end: those no longer in
+        // use, or on failure those just turned on.
+        let (result, disable) = 'change: {
+            if running {
+                if let Err(e) = veth_enable_range_safe(dev, old_rx, rx, rtnl) {
+                    break 'change (Err(e), (rx, old_rx));
+                }
+            }
+            if let Err(e) = dev.set_real_num_rx_queues(rx, rtnl) {
+                break 'change (Err(e), (old_rx, rx));
+            }
+            if let Err(e) = dev.set_real_num_tx_queues(tx, rtnl) {
+                // Only when rx and tx move in opposite directions; the rx
+                // count may then not come back either.
+                if let Err(e2) = dev.set_real_num_rx_queues(old_rx, rtnl) {
+                    pr_warn!("can't restore rx queues config {rx} -> {old_rx}: {e2:?}\n");
+                    break 'change (Err(e), (rx, old_rx));
+                }
+                break 'change (Err(e), (old_rx, rx));
+            }
+            (Ok(()), (rx, old_rx))
+        };
+
+        if running {
+            veth_disable_range_safe(dev, disable.0, disable.1, rtnl);
+            if let Some(peer) = peer.filter(|p| p.is_up()) {
+                dev.carrier_on();
+                peer.carrier_on();
+            }
+        }
+        result
     }
 
     fn get_channels(dev: &Device<Self>, ch: &mut Channels<'_>) {
@@ -165,43 +324,115 @@ impl Driver for Veth {
         let priv_ = dev.drv_priv();
         let length = skb.len();
         let rcu = rcu::read_lock();
+        let drop = || {
+            priv_.dropped.fetch_add(1, Ordering::Relaxed);
+            TxStatus::Drop
+        };
 
         let rcv = match priv_.peer.get(&rcu) {
             Some(rcv) if skb.may_pull(ETH_HLEN) => rcv,
             _ => {
-                drop(skb);
-                priv_.dropped.fetch_add(1, Ordering::Relaxed);
-                return TxStatus::Drop;
+                core::mem::drop(skb);
+                return drop();
             }
         };
 
+        // The peer's rx queue has NAPI on when GRO is enabled there; don't
+        // bother with it for skbs that GRO can't aggregate.
+        let rxq = skb.queue_mapping();
+        let napi = if rxq < rcv.real_num_rx_queues() {
+            rcv.rx_queues()
+                .get(rxq as usize)
+                .and_then(|rq| rq.napi(&rcu))
+                .filter(|_| veth_skb_is_eligible_for_gro(dev, rcv, &skb))
+        } else {
+            None
+        };
+
         skb.tx_timestamp();
-        match rcv.forward_skb(skb) {
+        let Ok(skb) = rcv.forward_prepare(skb) else {
+            return drop();
+        };
+        let Some(napi) = napi else {
+            return match skb.netif_rx() {
+                Ok(()) => {
+                    dev.tx_stats_add(1, length);
+                    TxStatus::Ok
+                }
+                Err(netdev::Dropped) => drop(),
+            };
+        };
+
+        // Counted by the receiving queue's poll.
+        match napi.produce(skb) {
             Ok(()) => {
-                dev.tx_stats_add(1, length);
+                napi.kick();
                 TxStatus::Ok
             }
-            Err(netdev::Dropped) => {
-                priv_.dropped.fetch_add(1, Ordering::Relaxed);
-                TxStatus::Drop
-            }
+            Err(skb) => match dev.tx_queue(rxq) {
+                // With a qdisc on our tx queue, push back: stop the queue
+                // until the peer's poll has made room and wakes it.
+                Some(txq) if !txq.has_no_queue() => {
+                    let skb = skb.restore();
+                    txq.stop();
+                    napi.kick();
+                    TxStatus::Busy(skb)
+                }
+                _ => {
+                    core::mem::drop(skb);
+                    drop()
+                }
+            },
         }
     }
 
     fn get_stats64(dev: &Device<Self>, tot: &mut Stats64) {
         let priv_ = dev.drv_priv();
 
-        tot.set_dropped(priv_.dropped.load(Ordering::Relaxed), 0);
         dev.fetch_sw_stats(tot);
+        let (packets, bytes, drops) = veth_stats_rx(dev);
+        tot.set_dropped(priv_.dropped.load(Ordering::Relaxed), drops);
+        tot.add_rx(packets, bytes);
 
-        // What the peer sent is what this end received.
+        // What the peer sent is what this end received, and what the
+        // peer's queues received through NAPI is what this end sent.
         let rcu = rcu::read_lock();
         if let Some(peer) = priv_.peer.get(&rcu) {
             let mut tot_peer = Stats64::new();
             peer.fetch_sw_stats(&mut tot_peer);
             let (packets, bytes) = tot_peer.tx();
             tot.add_rx(packets, bytes);
+            let (packets, bytes, _) = veth_stats_rx(peer);
+            tot.add_tx(packets, bytes);
         }
+    }
+
+    fn poll(napi: Napi<'_, Self>, budget: u32) -> u32 {
+        let rq = napi.rq();
+        let mut napi = napi;
+        let (mut done, mut bytes) = (0, 0u64);
+        while done < budget {
+            let Some(skb) = napi.consume() else {
+                break;
+            };
+            bytes += u64::from(skb.len());
+            napi.gro_receive(skb);
+            done += 1;
+        }
+        let stats = rq.drv();
+        VethRqStats::add(&stats.xdp_packets, u64::from(done));
+        VethRqStats::add(&stats.xdp_bytes, bytes);
+
+        if done < budget {
+            napi.complete(done);
+        }
+
+        // Release backpressure once per poll.
+        let rcu = rcu::read_lock();
+        if let Some(peer) = rq.dev().drv_priv().peer.get(&rcu) {
+            peer.wake_stopped_tx_queue(rq.index());
+        }
+        done
     }
 
     fn get_peer_dev<'a>(dev: &Device<Self>, rcu: &'a rcu::Guard) -> Option<&'a Device<Self>> {
@@ -210,6 +441,10 @@ impl Driver for Veth {
 
     fn open(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
         let peer = dev.drv_priv().peer.get_rtnl(rtnl).ok_or(ENOTCONN)?;
+
+        if veth_gro_requested(dev) {
+            dev.napi_enable_range(0..dev.real_num_rx_queues(), rtnl)?;
+        }
 
         if peer.is_up() {
             dev.carrier_on();
@@ -223,7 +458,36 @@ impl Driver for Veth {
         if let Some(peer) = dev.drv_priv().peer.get_rtnl(rtnl) {
             peer.carrier_off();
         }
+        // Every queue, whatever GRO is now: none may keep NAPI once down.
+        dev.napi_del_range(0..dev.num_rx_queues(), rtnl);
         Ok(())
+    }
+
+    fn set_features(dev: &Device<Self>, features: nf::Features, rtnl: &Rtnl) -> Result {
+        let changed = features ^ dev.features();
+        if changed & nf::GRO == 0 || !dev.is_up() {
+            return Ok(());
+        }
+        if features & nf::GRO != 0 {
+            dev.napi_enable_range(0..dev.real_num_rx_queues(), rtnl)
+        } else {
+            dev.napi_del_range(0..dev.num_rx_queues(), rtnl);
+            Ok(())
+        }
+    }
+
+    fn set_rx_headroom(dev: &Device<Self>, new_hr: i32) {
+        let priv_ = dev.drv_priv();
+        let rcu = rcu::read_lock();
+        let Some(peer) = priv_.peer.get(&rcu) else {
+            return;
+        };
+        let new_hr = new_hr.max(0) as u32;
+        priv_.requested_headroom.store(new_hr, Ordering::Relaxed);
+        let hr = new_hr.max(peer.drv_priv().requested_headroom.load(Ordering::Relaxed));
+        let hr = u16::try_from(hr).unwrap_or(u16::MAX);
+        dev.set_needed_headroom(hr);
+        peer.set_needed_headroom(hr);
     }
 
     fn get_iflink(dev: &Device<Self>) -> i32 {

@@ -77,3 +77,105 @@ void veth_rs_unregister_netdevice_queue_net(struct net *net,
 {
 	unregister_netdevice_queue_net(net, dev, head);
 }
+
+void veth_rs_netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+			    int (*poll)(struct napi_struct *, int))
+{
+	netif_napi_add(dev, napi, poll);
+}
+
+void veth_rs_netif_napi_del(struct napi_struct *napi)
+{
+	__netif_napi_del(napi);
+}
+
+bool veth_rs_netif_running(const struct net_device *dev)
+{
+	return netif_running(dev);
+}
+
+int veth_rs_ptr_ring_init(struct ptr_ring *r, int size)
+{
+	return ptr_ring_init(r, size, GFP_KERNEL);
+}
+
+int veth_rs_ptr_ring_produce(struct ptr_ring *r, void *ptr)
+{
+	return ptr_ring_produce(r, ptr);
+}
+
+void *veth_rs_ptr_ring_consume(struct ptr_ring *r)
+{
+	return __ptr_ring_consume(r);
+}
+
+bool veth_rs_ptr_ring_empty(struct ptr_ring *r)
+{
+	return __ptr_ring_empty(r);
+}
+
+void veth_rs_ptr_ring_cleanup(struct ptr_ring *r, void (*destroy)(void *))
+{
+	ptr_ring_cleanup(r, destroy);
+}
+
+void veth_rs_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
+{
+	napi_gro_receive(napi, skb);
+}
+
+u16 veth_rs_skb_get_queue_mapping(const struct sk_buff *skb)
+{
+	return skb_get_queue_mapping(skb);
+}
+
+bool veth_rs_skb_destructor_is_sock_wfree(const struct sk_buff *skb)
+{
+	return skb->destructor == sock_wfree;
+}
+
+void veth_rs_skb_prepare_for_gro(struct sk_buff *skb)
+{
+	skb_prepare_for_gro(skb);
+}
+
+bool veth_rs_skb_shared(const struct sk_buff *skb)
+{
+	return skb_shared(skb);
+}
+
+int veth_rs_skb_unclone(struct sk_buff *skb)
+{
+	return skb_unclone(skb, GFP_ATOMIC);
+}
+
+void veth_rs_skb_push(struct sk_buff *skb, unsigned int len)
+{
+	__skb_push(skb, len);
+}
+
+struct netdev_queue *veth_rs_netdev_get_tx_queue(const struct net_device *dev,
+						 unsigned int index)
+{
+	return netdev_get_tx_queue(dev, index);
+}
+
+bool veth_rs_qdisc_txq_has_no_queue(const struct netdev_queue *txq)
+{
+	return qdisc_txq_has_no_queue(txq);
+}
+
+void veth_rs_netif_tx_stop_queue(struct netdev_queue *txq)
+{
+	netif_tx_stop_queue(txq);
+}
+
+bool veth_rs_netif_tx_queue_stopped(const struct netdev_queue *txq)
+{
+	return netif_tx_queue_stopped(txq);
+}
+
+void veth_rs_txq_trans_cond_update(struct netdev_queue *txq)
+{
+	txq_trans_cond_update(txq);
+}

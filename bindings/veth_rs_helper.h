@@ -14,6 +14,9 @@
 #include <linux/if_link.h>
 #include <linux/moduleparam.h>
 #include <linux/skbuff.h>
+#include <linux/ptr_ring.h>
+#include <net/sch_generic.h>
+#include <net/sock.h>
 #include <net/netdev_lock.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/veth.h>
@@ -38,6 +41,8 @@ enum veth_rs_netdev_features : unsigned long long {
 	VETH_RS_F(NETIF_F_HW_VLAN_STAG_RX),
 	VETH_RS_F(NETIF_F_GRO),
 	VETH_RS_F(NETIF_F_ALL_TSO),
+	VETH_RS_F(NETIF_F_GRO_FRAGLIST),
+	VETH_RS_F(NETIF_F_GRO_UDP_FWD),
 #undef VETH_RS_F
 };
 
@@ -58,5 +63,33 @@ void veth_rs_netif_tx_stop_all_queues(struct net_device *dev);
 void veth_rs_unregister_netdevice_queue_net(struct net *net,
 					    struct net_device *dev,
 					    struct list_head *head);
+
+/* NAPI and the per-queue ring (ptr_ring.h is all static inline). */
+void veth_rs_netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+			    int (*poll)(struct napi_struct *, int));
+void veth_rs_netif_napi_del(struct napi_struct *napi);
+bool veth_rs_netif_running(const struct net_device *dev);
+int veth_rs_ptr_ring_init(struct ptr_ring *r, int size);
+int veth_rs_ptr_ring_produce(struct ptr_ring *r, void *ptr);
+void *veth_rs_ptr_ring_consume(struct ptr_ring *r);
+bool veth_rs_ptr_ring_empty(struct ptr_ring *r);
+void veth_rs_ptr_ring_cleanup(struct ptr_ring *r, void (*destroy)(void *));
+void veth_rs_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
+
+/* sk_buff accessors. */
+u16 veth_rs_skb_get_queue_mapping(const struct sk_buff *skb);
+bool veth_rs_skb_destructor_is_sock_wfree(const struct sk_buff *skb);
+void veth_rs_skb_prepare_for_gro(struct sk_buff *skb);
+bool veth_rs_skb_shared(const struct sk_buff *skb);
+int veth_rs_skb_unclone(struct sk_buff *skb);
+void veth_rs_skb_push(struct sk_buff *skb, unsigned int len);
+
+/* Transmit queues. */
+struct netdev_queue *veth_rs_netdev_get_tx_queue(const struct net_device *dev,
+						 unsigned int index);
+bool veth_rs_qdisc_txq_has_no_queue(const struct netdev_queue *txq);
+void veth_rs_netif_tx_stop_queue(struct netdev_queue *txq);
+bool veth_rs_netif_tx_queue_stopped(const struct netdev_queue *txq);
+void veth_rs_txq_trans_cond_update(struct netdev_queue *txq);
 
 #endif

@@ -1,0 +1,214 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The NAPI datapath of veth_rs: GRO on the receiving end moves traffic from
+# the backlog to a per-queue ring and NAPI, where GRO aggregates; channels
+# (ethtool -l/-L) with veth.c's limits and errors; per-queue ethtool
+# counters; GRO and channel changes under traffic; backpressure through a
+# qdisc when the ring is full.
+ALL_TESTS="gro_off_uses_backlog gro_aggregates gro_stats_equal ethtool_stats_like_veth
+	channels_like_veth channels_under_gro gro_toggle_under_traffic
+	backpressure_no_stuck_queue"
+. "$(dirname "$0")/lib.sh"
+
+# A pair vrg0 (in NS0, 10.2.2.2) <-> vrg1 (in NS1, 10.2.2.3), with
+# $1 tx and rx queues on each end.
+make_pair() {
+	local q=${1:-1}
+	setup_ns NS0 NS1 || return 1
+	ip link add vrg0 numtxqueues "$q" numrxqueues "$q" netns "$NS0" type veth_rs \
+		peer name vrg1 numtxqueues "$q" numrxqueues "$q" netns "$NS1" || return 1
+	ip -n "$NS0" addr add 10.2.2.2/24 dev vrg0
+	ip -n "$NS1" addr add 10.2.2.3/24 dev vrg1
+	ip -n "$NS0" link set vrg0 up
+	ip -n "$NS1" link set vrg1 up
+	wait_for "ip netns exec $NS0 ping -c1 -W1 10.2.2.3 >/dev/null" 10
+}
+
+drop_pair() {
+	cleanup_ns
+}
+
+# Sum of the rx_queue_N_xdp_packets counters of a device.
+napi_packets() {
+	ip netns exec "$1" ethtool -S "$2" | awk '/rx_queue_[0-9]+_xdp_packets:/ {s += $2} END {print s + 0}'
+}
+
+# TCP traffic NS0 -> NS1 for $1 seconds.
+tcp_burst() {
+	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
+	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
+	ip netns exec "$NS0" iperf3 -c 10.2.2.3 -t "${1:-2}" >/dev/null 2>&1
+}
+
+# Largest frame tcpdump sees on vrg1 during a TCP burst without TSO on the
+# sender (so every frame leaves vrg0 at most MTU-sized).
+largest_rx_frame() {
+	local pcap=/tmp/vrg.$$.pcap
+	ip netns exec "$NS0" ethtool -K vrg0 tso off >/dev/null
+	ip netns exec "$NS1" timeout 20 tcpdump -i vrg1 -s 128 -c 2000 -w "$pcap" tcp 2>/dev/null &
+	local dump=$!
+	sleep 1
+	tcp_burst 2
+	wait "$dump"
+	tcpdump -r "$pcap" -nn -e 2>/dev/null | sed -n 's/.*, length \([0-9]*\): .*/\1/p' | sort -n | tail -1
+	rm -f "$pcap"
+}
+
+gro_off_uses_backlog() {
+	local max
+	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: GRO off"; return; }
+	check_eq "$(ip netns exec "$NS1" ethtool -k vrg1 | awk '/generic-receive-offload:/ {print $2}')" off "GRO default"
+	max=$(largest_rx_frame)
+	[ "${max:-0}" -gt 0 ] && [ "${max:-0}" -le 1514 ]
+	check_err $? "largest frame received with GRO off: ${max:-none} (expected 1..1514)"
+	check_eq "$(napi_packets "$NS1" vrg1)" 0 "packets through NAPI with GRO off"
+	drop_pair
+	log_test "datapath: GRO off: backlog path, frames of at most the MTU ($max)"
+}
+
+gro_aggregates() {
+	local max n
+	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: GRO on"; return; }
+	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	check_err $? "ethtool -K gro on failed"
+	max=$(largest_rx_frame)
+	[ "${max:-0}" -gt 1514 ]
+	check_err $? "no aggregated frame with GRO on (largest ${max:-none})"
+	n=$(napi_packets "$NS1" vrg1)
+	[ "$n" -gt 0 ]
+	check_err $? "rx_queue_0_xdp_packets did not move with GRO on"
+	drop_pair
+	log_test "datapath: GRO on: NAPI ring path, GRO aggregates (largest frame $max, $n packets via NAPI)"
+}
+
+# With NAPI the receiver counts; rx of one end must still equal tx of the
+# other, both ways.
+gro_stats_equal() {
+	local rx0 tx0 rx1 tx1 i
+	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: stats with GRO"; return; }
+	ip netns exec "$NS0" ethtool -K vrg0 gro on tso off
+	ip netns exec "$NS1" ethtool -K vrg1 gro on tso off
+	tcp_burst 1
+	ip netns exec "$NS1" ping -c 5 -i 0.1 10.2.2.2 >/dev/null
+	for i in 1 2 3 4 5; do
+		rx0=$(link_stat "$NS0" vrg0 rx_packets) tx0=$(link_stat "$NS0" vrg0 tx_packets)
+		rx1=$(link_stat "$NS1" vrg1 rx_packets) tx1=$(link_stat "$NS1" vrg1 tx_packets)
+		[ "$rx0" = "$tx1" ] && [ "$rx1" = "$tx0" ] && break
+		sleep 1
+	done
+	check_eq "$rx1" "$tx0" "rx_packets of vrg1 vs tx_packets of vrg0"
+	check_eq "$rx0" "$tx1" "rx_packets of vrg0 vs tx_packets of vrg1"
+	check_eq "$(link_stat "$NS1" vrg1 rx_bytes)" "$(link_stat "$NS0" vrg0 tx_bytes)" "rx_bytes vs tx_bytes"
+	[ "$(napi_packets "$NS1" vrg1)" -gt 0 ]
+	check_err $? "no packet went through NAPI"
+	drop_pair
+	log_test "datapath: with GRO, rx of one end equals tx of the other ($tx0/$tx1)"
+}
+
+ethtool_stats_like_veth() {
+	local k
+	require_c_veth || { log_skip "datapath: ethtool -S names as veth" "no veth.ko"; return; }
+	for k in veth veth_rs; do
+		ip link add "vrs$k" numtxqueues 2 numrxqueues 2 type "$k" peer name "vrS$k" numtxqueues 2 numrxqueues 2
+		ethtool -S "vrs$k" | sed 's/:.*//' >"/tmp/stats.$k"
+		ip link del "vrs$k"
+	done
+	diff /tmp/stats.veth /tmp/stats.veth_rs >/dev/null
+	check_err $? "ethtool -S names differ: $(diff /tmp/stats.veth /tmp/stats.veth_rs | tr '\n' ' ' | head -c 300)"
+	check_eq "$(wc -l </tmp/stats.veth_rs)" 20 "number of ethtool -S lines (header, peer_ifindex, 2x7 rx, 2x2 tx)"
+	rm -f /tmp/stats.veth /tmp/stats.veth_rs
+	log_test "datapath: ethtool -S names per queue as veth"
+}
+
+# The same ethtool -l/-L requests give the same results on both drivers.
+channels_like_veth() {
+	local k req out res results=()
+	require_c_veth || { log_skip "datapath: channels as veth" "no veth.ko"; return; }
+	for k in veth veth_rs; do
+		res=""
+		ip link add "vrc$k" type "$k" peer name "vrC$k"
+		ip link set "vrc$k" up
+		ip link set "vrC$k" up
+		for req in "rx 2 tx 2" "rx 1 tx 2" "rx 0 tx 1" "rx 1 tx 0" "rx 3 tx 1" "rx 2 tx 1" "rx 1 tx 1"; do
+			out=$(ethtool -L "vrc$k" $req 2>&1)
+			res+="[$req: $? $(echo "$out" | grep -o 'Invalid argument\|out of range\|exceeds' | head -1)"
+			res+=" $(ethtool -l "vrc$k" | awk '/^Current/ {c=1} c && /^(RX|TX):/ {printf "%s%s ", $1, $2}')] "
+		done
+		res+="carrier $(cat /sys/class/net/vrc$k/carrier)"
+		results+=("$res")
+		ip link del "vrc$k"
+	done
+	check_eq "${results[1]}" "${results[0]}" "ethtool -L results of veth_rs vs veth"
+	echo "# ${results[1]}"
+	log_test "datapath: ethtool -l/-L limits, errors and counts as veth"
+}
+
+# Channel changes with GRO (NAPI) on, up and down, keep traffic flowing.
+channels_under_gro() {
+	local n
+	make_pair 2 || { check_err 1 "pair setup"; log_test "datapath: channels with GRO"; return; }
+	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	for n in "rx 1 tx 1" "rx 2 tx 2" "rx 1 tx 2" "rx 2 tx 1"; do
+		ip netns exec "$NS1" ethtool -L vrg1 $n
+		check_err $? "ethtool -L $n with GRO on"
+		ip netns exec "$NS0" ping -c 2 -i 0.2 -W 2 10.2.2.3 >/dev/null
+		check_err $? "no ping after ethtool -L $n"
+	done
+	ip -n "$NS1" link set vrg1 down
+	ip netns exec "$NS1" ethtool -L vrg1 rx 1 tx 1
+	check_err $? "ethtool -L while down"
+	ip -n "$NS1" link set vrg1 up
+	wait_for "ip netns exec $NS0 ping -c1 -W1 10.2.2.3 >/dev/null" 10
+	check_err $? "no ping after down, -L, up"
+	drop_pair
+	log_test "datapath: channels change with GRO on, up and down"
+}
+
+gro_toggle_under_traffic() {
+	local i pid
+	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: GRO toggling"; return; }
+	ip netns exec "$NS0" ethtool -K vrg0 tso off
+	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
+	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
+	ip netns exec "$NS0" iperf3 -c 10.2.2.3 -t 6 >/dev/null 2>&1 &
+	pid=$!
+	ip netns exec "$NS0" ping -f -w 6 10.2.2.3 >/dev/null 2>&1 &
+	for i in $(seq 1 10); do
+		ip netns exec "$NS1" ethtool -K vrg1 gro on
+		sleep 0.2
+		ip netns exec "$NS1" ethtool -K vrg1 gro off
+		sleep 0.2
+	done
+	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	wait "$pid"
+	check_err $? "iperf3 failed while GRO was toggled"
+	wait
+	ip netns exec "$NS0" ping -c 2 -W 2 10.2.2.3 >/dev/null
+	check_err $? "no ping after GRO toggling"
+	drop_pair
+	log_test "datapath: GRO toggled 10 times under TCP and ping floods"
+}
+
+# With a qdisc on the sender and GRO (a ring) on the receiver, a flood that
+# fills the ring must be held back, not lost or stuck: the queue is
+# stopped, the receiver's poll wakes it.
+backpressure_no_stuck_queue() {
+	local requeues
+	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: backpressure"; return; }
+	ip netns exec "$NS0" ethtool -K vrg0 tso off
+	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	tc -n "$NS0" qdisc add dev vrg0 root pfifo limit 10000
+	check_err $? "could not add a qdisc"
+	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
+	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
+	ip netns exec "$NS0" iperf3 -c 10.2.2.3 -u -b 0 -l 64 -t 3 >/dev/null 2>&1
+	requeues=$(tc -n "$NS0" -s qdisc show dev vrg0 | sed -n 's/.*requeues \([0-9]*\).*/\1/p' | head -1)
+	ip netns exec "$NS0" ping -c 3 -i 0.2 -W 2 10.2.2.3 >/dev/null
+	check_err $? "no ping after the flood: tx queue stuck?"
+	tc -n "$NS0" qdisc del dev vrg0 root
+	drop_pair
+	log_test "datapath: flood into a GRO ring through a qdisc, no stuck queue (requeues ${requeues:-?})"
+}
+
+require_veth_rs || exit $ksft_skip
+tests_run
