@@ -1278,14 +1278,18 @@ impl SkBuff {
 
     /// Makes sure the first `len` bytes are linear (`pskb_may_pull`).
     pub(crate) fn may_pull(&mut self, len: u32) -> bool {
+        let skb = self.0.as_ptr();
         // SAFETY: By the type invariant the skb is valid and ours.
-        unsafe { bindings::veth_rs_pskb_may_pull(self.0.as_ptr(), len) }
+        let headlen = unsafe { (*skb).len - (*skb).data_len };
+        // The common case, as the inline C fast path: already linear.
+        // SAFETY: As above.
+        len <= headlen || unsafe { bindings::veth_rs_pskb_may_pull(skb, len) }
     }
 
     /// The tx queue the stack picked for the skb (`skb_get_queue_mapping`).
     pub(crate) fn queue_mapping(&self) -> u32 {
         // SAFETY: By the type invariant the skb is valid and ours.
-        u32::from(unsafe { bindings::veth_rs_skb_get_queue_mapping(self.0.as_ptr()) })
+        u32::from(unsafe { (*self.0.as_ptr()).queue_mapping })
     }
 
     /// Whether the skb is charged to a socket with `sock_wfree`, as

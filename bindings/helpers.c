@@ -124,11 +124,6 @@ void veth_rs_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb)
 	napi_gro_receive(napi, skb);
 }
 
-u16 veth_rs_skb_get_queue_mapping(const struct sk_buff *skb)
-{
-	return skb_get_queue_mapping(skb);
-}
-
 bool veth_rs_skb_destructor_is_sock_wfree(const struct sk_buff *skb)
 {
 	return skb->destructor == sock_wfree;

@@ -77,7 +77,6 @@ void veth_rs_ptr_ring_cleanup(struct ptr_ring *r, void (*destroy)(void *));
 void veth_rs_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
 
 /* sk_buff accessors. */
-u16 veth_rs_skb_get_queue_mapping(const struct sk_buff *skb);
 bool veth_rs_skb_destructor_is_sock_wfree(const struct sk_buff *skb);
 void veth_rs_skb_prepare_for_gro(struct sk_buff *skb);
 bool veth_rs_skb_shared(const struct sk_buff *skb);
