@@ -44,5 +44,6 @@ vm_time=$((SECONDS - vm_start))
 msg "VM done in $vm_time s"
 [ -s "$top/$raw" ] || die "no results in $raw"
 cd "$top"
-"$top/qemu/chroot" python3 bench/report.py "$raw" --elapsed "$vm_time"
+rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
+"$top/qemu/chroot" python3 bench/report.py "$raw" --elapsed "$vm_time" --rev "$rev"
 msg "make bench: $((SECONDS - start)) s in all"

@@ -102,6 +102,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("raw")
     ap.add_argument("--machine", default="2 vCPUs under QEMU TCG (2-core host)")
+    ap.add_argument("--rev", default=None, help="git revision of the measured sources")
     ap.add_argument("--elapsed", type=float, default=None, help="wall time of the VM run, s")
     args = ap.parse_args()
 
@@ -175,7 +176,8 @@ def main():
     notes = [
         f"{date}; {args.machine}; kernel {meta.get('kernel', '?').split(' ')[0]} (release flavour); "
         f"{runs} runs per driver after 1 warm-up, interleaved in one boot"
-        + ("; QUICK" if meta.get("quick") else "") + ".",
+        + ("; QUICK" if meta.get("quick") else "")
+        + (f"; sources {args.rev}" if args.rev else "") + ".",
         "Ratios are veth_rs/C of the medians (C/veth_rs for memory): above 1 means veth_rs is better. "
         "CI: 95% bootstrap of the ratio of medians.",
         "Under TCG absolute numbers mean little; ratios measured in the same boot do.",
@@ -205,7 +207,7 @@ def main():
     md += [""] + [n for n in notes]
 
     result = {"meta": meta, "date": date, "machine": args.machine, "raw": os.path.basename(args.raw),
-              "elapsed_s": args.elapsed, "goal": GOAL, "summary": summary,
+              "elapsed_s": args.elapsed, "rev": args.rev, "goal": GOAL, "summary": summary,
               "skipped": dict(SKIPPED), "below_goal": below, "samples": samples}
     with open(stem + ".json", "w") as f:
         json.dump(result, f, indent=1)
