@@ -427,8 +427,13 @@ impl<T: Driver> Device<T> {
     /// Adds a NAPI context to each receive queue of `range` that has none,
     /// makes its ring and enables it; then the peer's transmit path may
     /// fill the ring (veth.c's `veth_napi_enable_range`). On failure, no
-    /// queue of `range` is changed.
+    /// queue of `range` is changed. Only for a running device
+    /// (`ENETDOWN` otherwise): closing it takes NAPI down again, so no
+    /// context outlives the device's queues.
     pub(crate) fn napi_enable_range(&self, range: Range<u32>, _rtnl: &Rtnl) -> Result {
+        if !self.is_running() {
+            return Err(ENETDOWN);
+        }
         let queues = self.rx_queue_range(range);
         let mut result = Ok(());
         for rq in queues.iter().filter(|rq| !rq.is_on()) {
