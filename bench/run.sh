@@ -41,9 +41,9 @@ done
 
 # Run lengths. Runs count the warm-up run.
 if [ $quick = 1 ]; then
-	runs=${runs:-4} t_pktgen=2 t_iperf=3 t_rr=2 n_pairs=300
+	runs=${runs:-4} t_pktgen=2 t_iperf=3 t_rr=2 n_pairs=300 budget=240
 else
-	runs=${runs:-6} t_pktgen=5 t_iperf=10 t_rr=5 n_pairs=1000
+	runs=${runs:-6} t_pktgen=5 t_iperf=10 t_rr=5 n_pairs=1000 budget=1080
 fi
 
 IP0=10.77.0.1 IP1=10.77.0.2
@@ -286,6 +286,12 @@ main() {
 		"$(for d in $drivers; do printf '%s"%s":%s' "$sep" "$d" "$(json_str "$(features_of "$d")")"; sep=,; done)" >>"$out"
 	read -ra order <<<"$drivers"
 	for ((r = 0; r < runs; r++)); do
+		# Keep within the time budget (20 min, QUICK 5 min, with the
+		# boot): no run that would end past it, once 3 runs are in.
+		if [ $r -ge 4 ] && [ $(((SECONDS - start) * (r + 1) / r)) -gt $budget ]; then
+			log "stopping after $((r - 1)) measured runs: another would pass the ${budget} s budget"
+			break
+		fi
 		log "run $r$([ $r = 0 ] && echo ' (warm-up)') of $((runs - 1)), $((SECONDS - start)) s"
 		# Rotate the order each run: A B N, B N A, N A B, ...
 		for ((i = 0; i < n; i++)); do

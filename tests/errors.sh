@@ -41,8 +41,8 @@ ip link add vrdup type dummy 2>/dev/null || ip link add vrdup type veth_rs peer 
 tests_run
 long=vrlongname123456
 EXPECT=OK same_errno "well-formed request (control)" --name vrok0 --peer-name vrok1
-EXPECT=EINVAL same_errno "name of 16 characters" --name-raw "$long" --peer-name vre1
-EXPECT=EINVAL same_errno "peer name of 16 characters" --name vre0 --peer-name-raw "$long"
+EXPECT=ERANGE same_errno "name of 16 characters" --name-raw "$long" --peer-name vre1
+EXPECT=ERANGE same_errno "peer name of 16 characters" --name vre0 --peer-name-raw "$long"
 EXPECT=EEXIST same_errno "name of an existing device" --name vrdup --peer-name vre1
 EXPECT=EEXIST same_errno "peer name of an existing device" --name vre0 --peer-name vrdup
 EXPECT=EEXIST same_errno "peer name equal to the name" --name vre0 --peer-name vre0
