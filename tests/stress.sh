@@ -17,11 +17,11 @@ ALL_TESTS="churn fault_netns_del fault_peer_del fault_move fault_flap
 PROFILE=${STRESS_PROFILE:-short}
 case $PROFILE in
 short)
-	CHURN_PAIRS=150 TRAFFIC_SECS=4 MOVE_ROUNDS=3 FLAP_ROUNDS=12
-	RMMOD_PAIRS=100 FUZZ_COUNT=1500
+	CHURN_PAIRS=200 TRAFFIC_SECS=3 MOVE_ROUNDS=2 FLAP_ROUNDS=8
+	RMMOD_PAIRS=100 FUZZ_COUNT=1000
 	;;
 full)
-	CHURN_PAIRS=2000 TRAFFIC_SECS=15 MOVE_ROUNDS=20 FLAP_ROUNDS=100
+	CHURN_PAIRS=3000 TRAFFIC_SECS=15 MOVE_ROUNDS=20 FLAP_ROUNDS=100
 	RMMOD_PAIRS=100 FUZZ_COUNT=10000
 	;;
 *)
@@ -101,6 +101,7 @@ begin() {
 	require_veth_rs || { RET=$ksft_skip; retmsg="cannot load veth_rs"; }
 	KLOG_MARK=$(wc -l <"$KLOG")
 	T0=$SECONDS
+	echo "# stress: ${FUNCNAME[1]} ..."
 }
 
 # A workload ends: its namespaces go, then the kernel log since begin()
@@ -134,45 +135,44 @@ finish() {
 
 # ---- churn
 
-# One churn worker: makes pairs with names drawn from a pool the other
-# worker shares (so requests collide, also a pair with itself), some with
-# the peer in another namespace, keeps up to two alive and deletes them
-# through either end. Prints "made deleted collisions other-errors".
-churn_worker() {
-	local want=$1 ns=$2 errlog=$3
-	local made=0 gone=0 taken=0 other=0 tries=0 a b pns err live=()
-	while [ $made -lt "$want" ] && [ $tries -lt $((want * 5)) ]; do
-		tries=$((tries + 1))
-		a=vrk$((RANDOM % 6))
-		b=vrk$((RANDOM % 6))
-		pns=
-		[ $((RANDOM % 4)) -eq 0 ] && pns=$ns
-		if err=$(ip link add "$a" type veth_rs peer name "$b" ${pns:+netns "$pns"} 2>&1); then
-			made=$((made + 1))
-			live+=("$a $b $pns")
-		else
-			case $err in
-			*"File exists"*) taken=$((taken + 1)) ;;
-			*) other=$((other + 1)); echo "add $a $b $pns: $err" >>"$errlog" ;;
-			esac
-		fi
-		while [ ${#live[@]} -gt $((RANDOM % 3)) ] || { [ $made -ge "$want" ] && [ ${#live[@]} -gt 0 ]; }; do
-			read -r a b pns <<<"${live[0]}"
-			live=("${live[@]:1}")
-			if [ $((RANDOM % 2)) -eq 0 ]; then
-				err=$(ip link del "$a" 2>&1)
-			else
-				err=$(ip ${pns:+-n "$pns"} link del "$b" 2>&1)
-			fi
-			if [ $? -eq 0 ]; then
-				gone=$((gone + 1))
-			else
-				other=$((other + 1))
-				echo "del $a $b $pns: $err" >>"$errlog"
-			fi
+# The requests of one churn worker, for `ip -force -batch`: N pairs with
+# names drawn from a pool both workers share (so requests collide, also a
+# pair with itself), a quarter with the peer in namespace $2, each deleted
+# one to three requests later through either end. A delete may hit the
+# other worker's pair of the same name, or find nothing: every pair made is
+# deleted once, by one of the workers or by the final sweep.
+churn_batch() {
+	local n=$1 ns=$2 i a b pns q=()
+	for ((i = 0; i < n; i++)); do
+		a=vrk$((RANDOM % 10)) b=vrk$((RANDOM % 10)) pns=
+		((RANDOM % 4 == 0)) && pns=" netns $ns"
+		echo "link add $a type veth_rs peer name $b$pns"
+		# Peers in the other namespace are deleted through the first end.
+		if [ -n "$pns" ] || ((RANDOM % 2)); then q+=("$a"); else q+=("$b"); fi
+		while [ ${#q[@]} -gt $((RANDOM % 3)) ]; do
+			echo "link del ${q[0]}"
+			q=("${q[@]:1}")
 		done
 	done
-	echo "$made $gone $taken $other"
+	for a in "${q[@]}"; do echo "link del $a"; done
+}
+
+# Run a batch; prints "adds-ok dels-ok" and appends ip's error lines to $3.
+churn_run() {
+	local batch=$1 out=$2 errs=$3 failed adds dels fa fd
+	ip -force -batch "$batch" >/dev/null 2>"$out.err"
+	failed=$(sed -n 's/^Command failed .*:\([0-9]*\)$/\1/p' "$out.err")
+	adds=$(grep -c '^link add' "$batch")
+	dels=$(grep -c '^link del' "$batch")
+	fa=0 fd=0
+	for l in $failed; do
+		case $(sed -n "${l}p" "$batch") in
+		"link add"*) fa=$((fa + 1)) ;;
+		*) fd=$((fd + 1)) ;;
+		esac
+	done
+	grep -v '^Command failed' "$out.err" >>"$errs"
+	echo "$((adds - fa)) $((dels - fd))" >"$out"
 }
 
 # A reader dumping the links while the workers churn them.
@@ -182,39 +182,49 @@ dump_loop() {
 		ip -d link show type veth_rs >/dev/null 2>&1
 		n=$((n + 1))
 		echo "$n" >"$1"
+		sleep 0.2
 	done
 }
 
 churn() {
-	local half=$((CHURN_PAIRS / 2)) tmp w made=0 gone=0 taken=0 other=0 dumps m g t o left
+	local half=$((CHURN_PAIRS / 2)) tmp w made=0 gone=0 m g dumps swept=0 dev left other taken
 	begin
 	setup_ns NSC
 	track_ns NSC
 	tmp=$(mktemp -d)
 	for w in 1 2; do
-		churn_worker "$half" "$NSC" "$tmp/err" >"$tmp/w$w" &
+		churn_batch "$half" "$NSC" >"$tmp/b$w"
+	done
+	for w in 1 2; do
+		churn_run "$tmp/b$w" "$tmp/w$w" "$tmp/errs" &
 		BG_PIDS+=($!)
 	done
 	bg dump_loop "$tmp/dumps"
 	wait "${BG_PIDS[0]}" "${BG_PIDS[1]}"
-	for w in 1 2; do
-		read -r m g t o <"$tmp/w$w" || { check_err 1 "worker $w gave no counts"; continue; }
-		made=$((made + m)) gone=$((gone + g)) taken=$((taken + t)) other=$((other + o))
-	done
 	bg_stop
+	for w in 1 2; do
+		read -r m g <"$tmp/w$w" || { check_err 1 "worker $w gave no counts"; continue; }
+		made=$((made + m)) gone=$((gone + g))
+	done
+	for dev in $(ip -o link show | awk -F': ' '$2 ~ /^vrk/ {sub(/@.*/, "", $2); print $2}'); do
+		ip link del "$dev" 2>/dev/null && swept=$((swept + 1))
+	done
 	dumps=$(cat "$tmp/dumps" 2>/dev/null || echo 0)
-	[ -s "$tmp/err" ] && sed 's/^/# churn: /' "$tmp/err" | head -10
-	check_eq "$other" 0 "unexpected errors of ip link add/del"
-	check_eq "$made" $((half * 2)) "pairs made"
-	check_eq "$gone" "$made" "pairs deleted"
+	taken=$(grep -c 'File exists' "$tmp/errs")
+	other=$(grep -v -e 'File exists' -e 'Cannot find device' -e 'No such device' "$tmp/errs")
+	[ -n "$other" ] && echo "$other" | sort | uniq -c | head -10 | sed 's/^/# churn: /'
+	check_eq "$other" "" "errors other than EEXIST and ENODEV"
+	check_eq $((gone + swept)) "$made" "pairs deleted by the workers and the sweep"
 	[ "$taken" -gt 0 ]
 	check_err $? "no request collided (names should)"
+	[ "$made" -ge $((CHURN_PAIRS / 3)) ]
+	check_err $? "only $made pairs made of $CHURN_PAIRS requests"
 	left=$( (ip -o link show; ip -n "$NSC" -o link show) | grep -c ': vrk')
 	check_eq "$left" 0 "vrk* devices left"
 	PAIRS_CREATED=$((PAIRS_CREATED + made))
-	PAIRS_DELETED=$((PAIRS_DELETED + gone))
+	PAIRS_DELETED=$((PAIRS_DELETED + gone + swept))
 	rm -rf "$tmp"
-	finish "churn, 2 workers" "$made pairs made, $gone deleted, $taken name collisions, $dumps dumps"
+	finish "churn, 2 workers" "$CHURN_PAIRS requests, $made pairs made, $((gone + swept)) deleted, $taken name collisions, $dumps dumps"
 }
 
 # ---- faults under traffic
