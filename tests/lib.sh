@@ -49,8 +49,10 @@ cleanup_ns() {
 del_links_of_kind() {
 	local kind dev
 	for kind in "$@"; do
-		for dev in $(ip -j -d link show type "$kind" 2>/dev/null |
-			jq -r '.[].ifname'); do
+		# Select by kind in jq: for a kind that is not registered, the
+		# kernel's 'type' filter would match every device.
+		for dev in $(ip -j -d link show 2>/dev/null |
+			jq -r --arg k "$kind" '.[] | select(.linkinfo.info_kind == $k) | .ifname'); do
 			ip link del "$dev" 2>/dev/null
 		done
 	done

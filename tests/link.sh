@@ -217,7 +217,10 @@ rmmod_live_pairs() {
 	done
 	rmmod veth_rs
 	check_err $? "rmmod with live pairs failed"
-	n=$( (ip -j -d link show type veth_rs; ip -n "$NSR" -j -d link show type veth_rs) | jq -s 'map(length) | add')
+	# No 'type veth_rs' filter: with the kind unregistered, the kernel would
+	# not filter at all. Count the devices whose kind is veth_rs.
+	n=$( (ip -j -d link show; ip -n "$NSR" -j -d link show) |
+		jq -s '[.[][] | select(.linkinfo.info_kind == "veth_rs")] | length')
 	check_eq "$n" 0 "veth_rs devices left after rmmod"
 	require_veth_rs
 	check_err $? "reload failed"
