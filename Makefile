@@ -76,7 +76,8 @@ bench: plugin
 
 stress: default selftest-modules
 	$(TOP)/qemu/vm -- env STRESS_PROFILE=full FUZZ_SEED=$(FUZZ_SEED) \
-		$(TOP)/tests/run.sh $(TOP)/tests/stress.sh
+		STRESS_FIGURES=/tmp/veth_rs-stress.figures $(TOP)/tests/run.sh \
+		$(TOP)/tests/stress-parts/1-faults.sh $(TOP)/tests/stress-parts/2-fuzz.sh
 
 clean:
 	$(KMAKE) clean

@@ -540,6 +540,17 @@ require_veth_rs || exit $ksft_skip
 echo "# stress: profile $PROFILE"
 START=$SECONDS
 tests_run
+# With STRESS_FIGURES (a file), the figures add up over the parts of a run
+# (tests/stress-parts/*.sh), and the summary gives the totals so far.
+if [ -n "${STRESS_FIGURES:-}" ]; then
+	echo "$PAIRS_CREATED $PAIRS_DELETED $PACKETS $FUZZ_SENT $SPLATS $LEAKS $((SECONDS - START)) ${FUZZ_SEEDS:--} $FUZZ_HIST" >>"$STRESS_FIGURES"
+	read -r PAIRS_CREATED PAIRS_DELETED PACKETS FUZZ_SENT SPLATS LEAKS secs FUZZ_SEEDS FUZZ_HIST < <(awk '
+		{ for (i = 1; i <= 7; i++) s[i] += $i
+		  if ($8 != "-") seeds = seeds (seeds ? "," : "") $8
+		  if ($9 != "-") hist = $9 }
+		END { print s[1], s[2], s[3], s[4], s[5], s[6], s[7], seeds ? seeds : "-", hist ? hist : "-" }' "$STRESS_FIGURES")
+	START=$((SECONDS - secs))
+fi
 echo "# stress summary ($PROFILE, $((SECONDS - START)) s): pairs created $PAIRS_CREATED, deleted $PAIRS_DELETED;" \
-	"packets sent before faults $PACKETS; fuzz requests $FUZZ_SENT (seed $FUZZ_SEEDS), errno $FUZZ_HIST;" \
+	"packets sent before faults $PACKETS; fuzz requests $FUZZ_SENT (seed ${FUZZ_SEEDS:--}), errno $FUZZ_HIST;" \
 	"splats $SPLATS, leaks $LEAKS"
