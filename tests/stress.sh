@@ -160,7 +160,11 @@ churn_batch() {
 # Run a batch; prints "adds-ok dels-ok" and appends ip's error lines to $3.
 churn_run() {
 	local batch=$1 out=$2 errs=$3 failed adds dels fa fd
-	ip -force -batch "$batch" >/dev/null 2>"$out.err"
+	# Bounded: a request that never returns must fail the workload, not
+	# hang the run.
+	timeout $((60 + $(wc -l <"$batch"))) ip -force -batch "$batch" >/dev/null 2>"$out.err"
+	local rc=$?
+	[ $rc -eq 124 ] && echo "ip -batch timed out (a request never returned?)" >>"$errs"
 	failed=$(sed -n 's/^Command failed .*:\([0-9]*\)$/\1/p' "$out.err")
 	adds=$(grep -c '^link add' "$batch")
 	dels=$(grep -c '^link del' "$batch")
@@ -179,7 +183,7 @@ churn_run() {
 dump_loop() {
 	local n=0
 	while :; do
-		ip -d link show type veth_rs >/dev/null 2>&1
+		timeout 30 ip -d link show type veth_rs >/dev/null 2>&1
 		n=$((n + 1))
 		echo "$n" >"$1"
 		sleep 0.2
