@@ -527,7 +527,7 @@ priv_userns() {
 
 datapath_faults() {
 	log_skip "stress: XDP attach/detach, GRO and channel changes under traffic" \
-		"veth_rs has no NAPI/XDP yet (issue 4)"
+		"not here yet: GRO toggles and channel changes under traffic are in tests/datapath.sh; XDP awaits issue 4"
 }
 
 # ---- the end
