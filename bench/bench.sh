@@ -42,7 +42,11 @@ vm_start=$SECONDS
 # full run back to back, say).
 lock=(flock /tmp/veth_rs.vm.lock)
 [ -n "${VETH_RS_VM_LOCKED:-}" ] && lock=()
-VETH_RS_KO=$ko "${lock[@]}" "$top/qemu/vm" --release -- \
+# A hung guest must not hold the VM lock for good: the whole VM run is
+# bounded (the benchmark budgets itself well within this).
+limit=1500
+[ -n "$quick" ] && limit=600
+VETH_RS_KO=$ko "${lock[@]}" timeout "$limit" "$top/qemu/vm" --release -- \
 	"$top/bench/run.sh" $quick "$top/$raw"
 vm_time=$((SECONDS - vm_start))
 msg "VM done in $vm_time s"

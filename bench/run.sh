@@ -102,7 +102,7 @@ setup_pair() {
 # Deleting the pair first (synchronous, unlike the namespaces' cleanup
 # work) leaves nothing behind for the next measurement.
 teardown_pair() {
-	ip -n bn0 link del bx0 2>/dev/null
+	timeout 60 ip -n bn0 link del bx0 2>/dev/null
 	ip netns del bn0 2>/dev/null
 	ip netns del bn1 2>/dev/null
 	sleep 0.5
@@ -211,7 +211,7 @@ run_ctl() {
 	sleep 1
 	m0=$(kmem_kb) a0=$(avail_kb)
 	t0=$(now)
-	if ! ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1; then
+	if ! timeout 300 ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1; then
 		log "$drv run $r: ip -batch add failed: $(head -n 3 "$TMP/ctl.log")"
 		ip netns del bnc
 		return 1
@@ -220,7 +220,7 @@ run_ctl() {
 	sleep 1
 	m1=$(kmem_kb) a1=$(avail_kb)
 	t1b=$(now)
-	if ! ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1; then
+	if ! timeout 300 ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1; then
 		log "$drv run $r: ip -batch del failed: $(head -n 3 "$TMP/ctl.log")"
 		ip netns del bnc
 		return 1
