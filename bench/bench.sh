@@ -47,7 +47,8 @@ lock=(flock /tmp/veth_rs.vm.lock)
 limit=1500
 [ -n "$quick" ] && limit=600
 VETH_RS_KO=$ko "${lock[@]}" timeout "$limit" "$top/qemu/vm" --release -- \
-	"$top/bench/run.sh" $quick "$top/$raw"
+	"$top/bench/run.sh" $quick "$top/$raw" ||
+	msg "the VM run failed or timed out (exit $?): reporting what it measured"
 vm_time=$((SECONDS - vm_start))
 msg "VM done in $vm_time s"
 [ -s "$top/$raw" ] || die "no results in $raw"
