@@ -46,9 +46,7 @@ KLOG_PID=$!
 BG_PIDS=()
 
 stress_cleanup() {
-	local p
-	for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait "${BG_PIDS[@]}" 2>/dev/null
+	bg_stop
 	del_links_of_kind veth_rs veth
 	kill "$KLOG_PID" 2>/dev/null
 	rm -f "$KLOG"
@@ -61,8 +59,10 @@ bg() {
 	BG_PIDS+=($!)
 }
 
+# (Never a bare `wait`: it would wait for dmesg --follow too.)
 bg_stop() {
 	local p
+	[ ${#BG_PIDS[@]} -gt 0 ] || return 0
 	for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait "${BG_PIDS[@]}" 2>/dev/null
 	BG_PIDS=()
