@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -108,15 +109,19 @@ def main():
 
     meta, samples = {}, []
     with open(args.raw) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            obj = json.loads(line)
-            if "meta" in obj:
-                meta = obj["meta"]
-            else:
-                samples.append(obj)
+        text = f.read()
+    # Runs of bench/run.sh before it took only pktgen's first "errors:"
+    # split that sample over two lines; join them back.
+    text = re.sub(r'"tx_errors":([0-9]+)\n[0-9]+,', r'"tx_errors":\1,', text)
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        obj = json.loads(line)
+        if "meta" in obj:
+            meta = obj["meta"]
+        else:
+            samples.append(obj)
     if not samples:
         sys.exit(f"{args.raw}: no samples")
 
