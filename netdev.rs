@@ -218,10 +218,10 @@ impl<T: Driver> Device<T> {
     fn area(&self) -> &PrivArea<T> {
         let offset =
             size_of::<bindings::net_device>().next_multiple_of(bindings::NETDEV_ALIGN as usize);
-        // SAFETY: By the type invariant the private area, which starts
-        // NETDEV_ALIGN-aligned right after the `net_device` (see
-        // `netdev_priv`), holds a `PrivArea<T>` initialised by
-        // `setup_callback`.
+        // The private area starts NETDEV_ALIGN-aligned right after the
+        // `net_device` (see `netdev_priv`).
+        // SAFETY: By the type invariant it holds a `PrivArea<T>` initialised
+        // by `setup_callback`.
         unsafe { &*self.as_raw().cast::<u8>().add(offset).cast::<PrivArea<T>>() }
     }
 
@@ -437,10 +437,9 @@ impl<T: Driver> Device<T> {
         let queues = self.rx_queue_range(range);
         let mut result = Ok(());
         for rq in queues.iter().filter(|rq| !rq.is_on()) {
-            // SAFETY: The queue belongs to this valid device and its NAPI
-            // context is not added (`napi_on` is null, and only this
-            // function, under RTNL, adds); the trampoline serves the
-            // queue's driver.
+            // Only this function, under RTNL, adds contexts.
+            // SAFETY: The queue belongs to this valid device, its NAPI context
+            // is not added (`napi_on` is null); the trampoline serves `T`.
             unsafe {
                 bindings::veth_rs_netif_napi_add(
                     self.as_raw(),
@@ -1901,10 +1900,9 @@ impl<T: Driver> Adapter<T> {
     /// Only the kernel calls it, through those tables, with arguments and
     /// in the context that the operation's C contract documents.
     unsafe extern "C" fn priv_destructor_callback(dev: *mut bindings::net_device) {
-        // SAFETY: The core calls the destructor once, when the device is
-        // unregistered and its last reference is gone (or when its
-        // registration failed after ndo_init); closing it deleted every
-        // NAPI context.
+        // The core calls the destructor once: when the last reference of
+        // the unregistered device is gone, or when registration failed.
+        // SAFETY: Nobody uses the device; closing it deleted every NAPI.
         unsafe { Self::dev(dev).area().rq.free() }
     }
 
