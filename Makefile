@@ -28,7 +28,7 @@ RUN := $(TOP)/qemu/chroot
 endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
-.PHONY: default modules modules_install kernel rootfs plugin selftest-modules \
+.PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf \
 	lint rust-analyzer run check stress clean bench
 
 default: modules plugin
@@ -50,6 +50,13 @@ plugin: iproute2/link_veth_rs.so
 iproute2/link_veth_rs.so: iproute2/link_veth_rs.c
 	$(RUN) clang -O2 -Wall -Werror -shared -fPIC -o $@ $<
 
+# The XDP programs of the tests and benchmarks, built from tests/bpf/.
+BPF_OBJS := $(patsubst %.c,%.o,$(wildcard $(TOP)/tests/bpf/*.bpf.c))
+bpf: $(BPF_OBJS)
+$(TOP)/tests/bpf/%.bpf.o: $(TOP)/tests/bpf/%.bpf.c
+	$(RUN) clang -O2 -g -Wall -Werror -target bpf \
+		-I/usr/include/$$($(RUN) gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu) -c -o $@ $<
+
 # Test-only modules (the deliberate splat of the runner's self-test).
 selftest-modules: kernel
 	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest LLVM=1 modules
@@ -66,12 +73,12 @@ rust-analyzer: kernel
 run: default
 	$(TOP)/qemu/vm -- $(TOP)/qemu/seed.sh
 
-check: lint plugin selftest-modules
+check: lint plugin bpf selftest-modules
 	$(TOP)/qemu/vm -- $(TOP)/tests/run.sh
 
 # Benchmarks against the C veth, in one boot of the release kernel (the
 # module is built for it in a copy under the cache); QUICK=1 for a short run.
-bench: plugin
+bench: plugin bpf
 	$(TOP)/bench/bench.sh $(if $(QUICK),--quick)
 
 stress: default selftest-modules
