@@ -9,16 +9,17 @@
 //! All `unsafe` code lives in the abstraction layer `netdev.rs`.
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use kernel::{prelude::*, sync::rcu};
+use kernel::{page::PAGE_SIZE, prelude::*, sync::rcu};
 
 mod netdev;
 
 use netdev::{
     configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags, veth_info,
-    Attrs, Channels, DevName, Device, Driver, DrvInfo, ExtAck, LinkDevice, LinkOps, LinkSettings,
-    NameAssign, Napi, Net, NewLinkParams, PeerAttrs, PeerLink, Policy, Rtnl, SetupDevice, SkBuff,
-    Stats64, StringParam, Strings, TxStatus, UnregisterList, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU,
-    ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
+    xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver, DrvInfo, ExtAck, FrameBatch,
+    LinkDevice, LinkOps, LinkSettings, NameAssign, Napi, Net, NewLinkParams, PeerAttrs, PeerLink,
+    Policy, RingItem, Rtnl, RxQueue, SetupDevice, SkBuff, Stats64, StringParam, Strings, TxStatus,
+    UnregisterList, XdpFrames, XdpVerdict, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU,
+    ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
 };
 
 const DRV_VERSION: &[u8] = b"1.0";
@@ -53,21 +54,52 @@ struct VethPriv {
 }
 
 /// The counters of a receive queue (veth.c's `struct veth_stats` of a
-/// `veth_rq`), written only by the queue's NAPI poll.
+/// `veth_rq`), written by the queue's NAPI poll, except the `peer_tq_*`
+/// ones, written by the senders of `ndo_xdp_xmit` on any CPU.
 #[derive(Default)]
 struct VethRqStats {
     xdp_packets: AtomicU64,
     xdp_bytes: AtomicU64,
     rx_drops: AtomicU64,
+    xdp_redirect: AtomicU64,
+    xdp_drops: AtomicU64,
+    xdp_tx: AtomicU64,
+    xdp_tx_err: AtomicU64,
+    peer_tq_xdp_xmit: AtomicU64,
+    peer_tq_xdp_xmit_err: AtomicU64,
 }
 
 impl VethRqStats {
-    /// Adds to a counter; the NAPI poll is its only writer.
+    /// Adds to a counter whose only writer is the NAPI poll.
     fn add(counter: &AtomicU64, n: u64) {
         if n != 0 {
             counter.store(counter.load(Ordering::Relaxed) + n, Ordering::Relaxed);
         }
     }
+
+    /// The rx queue counters in `ethtool -S` order (`VETH_RQ_STATS_DESC`).
+    fn rq_values(&self) -> [u64; 7] {
+        [
+            &self.xdp_packets,
+            &self.xdp_bytes,
+            &self.rx_drops,
+            &self.xdp_redirect,
+            &self.xdp_drops,
+            &self.xdp_tx,
+            &self.xdp_tx_err,
+        ]
+        .map(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// What one NAPI poll counted, added to the queue's counters at its end.
+#[derive(Default)]
+struct PollStats {
+    xdp_bytes: u64,
+    rx_drops: u64,
+    xdp_redirect: u64,
+    xdp_drops: u64,
+    xdp_tx: u64,
 }
 
 /// The veth_rs driver.
@@ -81,7 +113,7 @@ struct Veth;
 const ETHTOOL_STATS_KEYS: [&str; 1] = ["peer_ifindex"];
 
 /// Names of the `ethtool -S` statistics of each rx queue
-/// (`rx_queue_N_NAME`), as veth.c's; the XDP ones stay 0 in veth_rs.
+/// (`rx_queue_N_NAME`), as veth.c's.
 const VETH_RQ_STATS_DESC: [&str; 7] = [
     "xdp_packets",
     "xdp_bytes",
@@ -108,34 +140,185 @@ fn veth_skb_is_eligible_for_gro(dev: &Device<Veth>, rcv: &Device<Veth>, skb: &Sk
         || (skb.is_sock_wfree() && rcv.features() & (nf::GRO_FRAGLIST | nf::GRO_UDP_FWD) != 0)
 }
 
+/// The sums over the receive queues of a device that its stats need.
+#[derive(Default)]
+struct VethStatsRx {
+    packets: u64,
+    bytes: u64,
+    drops: u64,
+    xdp_tx_err: u64,
+    peer_tq_xdp_xmit_err: u64,
+}
+
 /// Sums the counters of the receive queues of `dev`.
-fn veth_stats_rx(dev: &Device<Veth>) -> (u64, u64, u64) {
-    dev.rx_queues().iter().fold((0, 0, 0), |(p, b, d), rq| {
+fn veth_stats_rx(dev: &Device<Veth>) -> VethStatsRx {
+    let mut r = VethStatsRx::default();
+    for rq in dev.rx_queues() {
         let s = rq.drv();
-        (
-            p + s.xdp_packets.load(Ordering::Relaxed),
-            b + s.xdp_bytes.load(Ordering::Relaxed),
-            d + s.rx_drops.load(Ordering::Relaxed),
-        )
-    })
+        r.packets += s.xdp_packets.load(Ordering::Relaxed);
+        r.bytes += s.xdp_bytes.load(Ordering::Relaxed);
+        r.drops += s.rx_drops.load(Ordering::Relaxed);
+        r.xdp_tx_err += s.xdp_tx_err.load(Ordering::Relaxed);
+        r.peer_tq_xdp_xmit_err += s.peer_tq_xdp_xmit_err.load(Ordering::Relaxed);
+    }
+    r
+}
+
+/*
+ * XDP
+ */
+
+/// Headroom of the buffers XDP runs on (veth.c's `VETH_XDP_HEADROOM`).
+const VETH_XDP_HEADROOM: u32 = netdev::PACKET_HEADROOM + netdev::NET_IP_ALIGN;
+
+/// Queues frames to the peer's receive ring: from `ndo_xdp_xmit`
+/// (`ndo_xmit`, counted on the peer's queue) or from this end's `XDP_TX`.
+/// The peer must have NAPI on (GRO or a program), or nothing is sent.
+fn veth_xdp_xmit(
+    dev: &Device<Veth>,
+    frames: &XdpFrames<'_>,
+    flags: u32,
+    ndo_xmit: bool,
+) -> Result<u32> {
+    if flags & !netdev::XMIT_FLAGS_MASK != 0 {
+        return Err(EINVAL);
+    }
+    let rcu = rcu::read_lock();
+    let rcv = dev.drv_priv().peer.get(&rcu).ok_or(ENXIO)?;
+    let rq = rcv.select_rx_queue().ok_or(ENXIO)?;
+    let napi = rq.napi(&rcu).ok_or(ENXIO)?;
+
+    let max_len = rcv.mtu() + rcv.hard_header_len() + netdev::VLAN_HLEN;
+    let sent = napi.produce_frames(frames, max_len);
+    if flags & netdev::XMIT_FLUSH != 0 {
+        napi.kick();
+    }
+    if ndo_xmit {
+        let s = rq.drv();
+        s.peer_tq_xdp_xmit
+            .fetch_add(u64::from(sent), Ordering::Relaxed);
+        s.peer_tq_xdp_xmit_err
+            .fetch_add(u64::from(frames.len() - sent), Ordering::Relaxed);
+    }
+    Ok(sent)
+}
+
+/// Sends the `XDP_TX` frames of a poll of `rq` out through the peer.
+fn veth_xdp_flush_bq(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
+    let (sent, drops) = bq.flush(|frames| veth_xdp_xmit(rq.dev(), frames, 0, false));
+    let s = rq.drv();
+    VethRqStats::add(&s.xdp_tx, u64::from(sent));
+    VethRqStats::add(&s.xdp_tx_err, u64::from(drops));
+}
+
+/// Flushes the `XDP_TX` frames and makes the peer's queue poll them.
+fn veth_xdp_flush(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
+    let rcu = rcu::read_lock();
+    veth_xdp_flush_bq(rq, bq);
+    let Some(rcv) = rq.dev().drv_priv().peer.get(&rcu) else {
+        return;
+    };
+    if let Some(napi) = rcv.select_rx_queue().and_then(|q| q.napi(&rcu)) {
+        napi.kick();
+    }
+}
+
+/// Accounts for what the program did with a packet; gives back what goes
+/// on to the stack.
+fn veth_xdp_verdict<P>(
+    rq: &RxQueue<Veth>,
+    bq: &mut FrameBatch,
+    st: &mut PollStats,
+    verdict: XdpVerdict<P>,
+) -> Option<P> {
+    match verdict {
+        XdpVerdict::Pass(p) => return Some(p),
+        XdpVerdict::Tx(frame) => {
+            if bq.is_full() {
+                veth_xdp_flush_bq(rq, bq);
+            }
+            // Room was made just above.
+            let _ = bq.push(frame);
+            st.xdp_tx += 1;
+        }
+        XdpVerdict::Redirected => st.xdp_redirect += 1,
+        XdpVerdict::Dropped => st.xdp_drops += 1,
+        XdpVerdict::Failed => st.rx_drops += 1,
+    }
+    None
+}
+
+/// Sets up the receive queues for XDP: NAPI, the rxq info, the program
+/// (veth.c's `veth_enable_xdp`).
+fn veth_enable_xdp(dev: &Device<Veth>, rtnl: &Rtnl) -> Result {
+    let napi_already_on = veth_gro_requested(dev) && dev.is_up();
+    let n = dev.real_num_rx_queues();
+    if !dev.xdp_rxq_registered() {
+        dev.napi_enable_range(0..n, rtnl)?;
+        if let Err(e) = dev.xdp_rxq_reg_range(0..n, rtnl) {
+            if !napi_already_on {
+                dev.napi_del_range(0..n, rtnl);
+            }
+            return Err(e);
+        }
+    }
+    dev.xdp_publish_range(0..n, rtnl);
+    Ok(())
+}
+
+/// Takes XDP off the receive queues, keeping NAPI for GRO where it is
+/// wanted (veth.c's `veth_disable_xdp`).
+fn veth_disable_xdp(dev: &Device<Veth>, rtnl: &Rtnl) {
+    if !dev.is_running() || !veth_gro_requested(dev) {
+        dev.napi_del_range(0..dev.num_rx_queues(), rtnl);
+    }
+    dev.xdp_rxq_unreg_range(0..dev.num_rx_queues(), rtnl);
+}
+
+/// Advertises what XDP the device supports, which depends on the peer's
+/// queues and on whether the peer polls its rings (veth.c's
+/// `veth_set_xdp_features`).
+fn veth_set_xdp_features(dev: &Device<Veth>, rtnl: &Rtnl) {
+    let peer = dev.drv_priv().peer.get_rtnl(rtnl);
+    match peer.filter(|p| p.real_num_tx_queues() <= dev.real_num_rx_queues()) {
+        Some(peer) => {
+            let mut val = xdp_caps::BASIC | xdp_caps::REDIRECT | xdp_caps::RX_SG;
+            if peer.has_xdp_prog(rtnl) || veth_gro_requested(peer) {
+                val |= xdp_caps::NDO_XMIT | xdp_caps::NDO_XMIT_SG;
+            }
+            dev.set_xdp_features(val, rtnl);
+        }
+        None => dev.set_xdp_features(0, rtnl),
+    }
 }
 
 fn veth_gro_requested(dev: &Device<Veth>) -> bool {
     dev.wanted_features() & nf::GRO != 0
 }
 
-/// Turns NAPI on for rx queues `start..end` where it is wanted.
+/// Turns NAPI (and XDP) on for rx queues `start..end` where it is wanted.
 fn veth_enable_range_safe(dev: &Device<Veth>, start: u32, end: u32, rtnl: &Rtnl) -> Result {
-    if start < end && veth_gro_requested(dev) {
+    if start >= end {
+        return Ok(());
+    }
+    if dev.has_xdp_prog(rtnl) {
+        dev.napi_enable_range(start..end, rtnl)?;
+        if let Err(e) = dev.xdp_rxq_reg_range(start..end, rtnl) {
+            dev.napi_del_range(start..end, rtnl);
+            return Err(e);
+        }
+        dev.xdp_publish_range(start..end, rtnl);
+    } else if veth_gro_requested(dev) {
         dev.napi_enable_range(start..end, rtnl)?;
     }
     Ok(())
 }
 
-/// Turns NAPI off for rx queues `start..end`.
+/// Turns NAPI and XDP off for rx queues `start..end`.
 fn veth_disable_range_safe(dev: &Device<Veth>, start: u32, end: u32, rtnl: &Rtnl) {
     if start < end {
         dev.napi_del_range(start..end, rtnl);
+        dev.xdp_rxq_unreg_range(start..end, rtnl);
     }
 }
 
@@ -240,20 +423,39 @@ impl Driver for Veth {
         if let Some(slot) = head.first_mut() {
             *slot = peer.map_or(0, |p| p.ifindex() as u64);
         }
-        // Per rx queue; the XDP counters, and the tx queues' (filled by
-        // the peer's XDP), stay 0.
         queues.fill(0);
         let rx = dev.real_num_rx_queues() as usize;
+        let (rx_slots, tx_slots) =
+            queues.split_at_mut((rx * VETH_RQ_STATS_DESC.len()).min(queues.len()));
         for (rq, slots) in dev
             .rx_queues()
             .iter()
             .take(rx)
-            .zip(queues.chunks_mut(VETH_RQ_STATS_DESC.len()))
+            .zip(rx_slots.chunks_mut(VETH_RQ_STATS_DESC.len()))
         {
+            for (slot, v) in slots.iter_mut().zip(rq.drv().rq_values()) {
+                *slot = v;
+            }
+        }
+        // Per tx queue: what `ndo_xdp_xmit` to this end queued on each of
+        // the peer's rx queues, folded onto our tx queues.
+        let (Some(peer), Some(tx)) = (peer, dev.real_num_tx_queues().checked_sub(1)) else {
+            return;
+        };
+        let tx = tx as usize + 1;
+        for (i, rq) in peer
+            .rx_queues()
+            .iter()
+            .take(peer.real_num_rx_queues() as usize)
+            .enumerate()
+        {
+            let base = (i % tx) * VETH_TQ_STATS_DESC.len();
             let s = rq.drv();
-            let values = [&s.xdp_packets, &s.xdp_bytes, &s.rx_drops];
-            for (slot, v) in slots.iter_mut().zip(values) {
-                *slot = v.load(Ordering::Relaxed);
+            let values = [&s.peer_tq_xdp_xmit, &s.peer_tq_xdp_xmit_err];
+            for (j, v) in values.into_iter().enumerate() {
+                if let Some(slot) = tx_slots.get_mut(base + j) {
+                    *slot += v.load(Ordering::Relaxed);
+                }
             }
         }
     }
@@ -264,6 +466,15 @@ impl Driver for Veth {
             return Err(EINVAL);
         }
         let peer = dev.drv_priv().peer.get_rtnl(rtnl);
+        // Don't break XDP on either end.
+        if let Some(peer) = peer {
+            if dev.has_xdp_prog(rtnl) && rx < peer.real_num_tx_queues() {
+                return Err(EINVAL);
+            }
+            if peer.has_xdp_prog(rtnl) && tx > peer.real_num_rx_queues() {
+                return Err(EINVAL);
+            }
+        }
         let old_rx = dev.real_num_rx_queues();
         let running = dev.is_running();
         if running {
@@ -303,6 +514,10 @@ impl Driver for Veth {
                 dev.carrier_on();
                 peer.carrier_on();
             }
+        }
+        veth_set_xdp_features(dev, rtnl);
+        if let Some(peer) = peer {
+            veth_set_xdp_features(peer, rtnl);
         }
         result
     }
@@ -390,9 +605,10 @@ impl Driver for Veth {
         let priv_ = dev.drv_priv();
 
         dev.fetch_sw_stats(tot);
-        let (packets, bytes, drops) = veth_stats_rx(dev);
-        tot.set_dropped(priv_.dropped.load(Ordering::Relaxed), drops);
-        tot.add_rx(packets, bytes);
+        let rx = veth_stats_rx(dev);
+        let mut tx_dropped = priv_.dropped.load(Ordering::Relaxed) + rx.xdp_tx_err;
+        let mut rx_dropped = rx.drops + rx.peer_tq_xdp_xmit_err;
+        tot.add_rx(rx.packets, rx.bytes);
 
         // What the peer sent is what this end received, and what the
         // peer's queues received through NAPI is what this end sent.
@@ -402,26 +618,76 @@ impl Driver for Veth {
             peer.fetch_sw_stats(&mut tot_peer);
             let (packets, bytes) = tot_peer.tx();
             tot.add_rx(packets, bytes);
-            let (packets, bytes, _) = veth_stats_rx(peer);
-            tot.add_tx(packets, bytes);
+            let rx = veth_stats_rx(peer);
+            tx_dropped += rx.peer_tq_xdp_xmit_err;
+            rx_dropped += rx.xdp_tx_err;
+            tot.add_tx(rx.packets, rx.bytes);
         }
+        tot.set_dropped(tx_dropped, rx_dropped);
     }
 
     fn poll(napi: Napi<'_, Self>, budget: u32) -> u32 {
         let rq = napi.rq();
         let mut napi = napi;
-        let (mut done, mut bytes) = (0, 0u64);
+        let mut st = PollStats::default();
+        // Frames sent back out by XDP_TX, and frames passed to the stack.
+        let mut bq = FrameBatch::new();
+        let mut pass = FrameBatch::new();
+        let prog = napi.xdp_prog();
+        let mut done = 0;
+
+        napi.return_frame_no_direct(true);
         while done < budget {
-            let Some(skb) = napi.consume() else {
+            let Some(item) = napi.consume() else {
                 break;
             };
-            bytes += u64::from(skb.len());
-            napi.gro_receive(skb);
             done += 1;
+            match item {
+                // From the peer's ndo_start_xmit.
+                RingItem::Skb(skb) => {
+                    st.xdp_bytes += u64::from(skb.len());
+                    let skb = match prog {
+                        Some(p) => veth_xdp_verdict(rq, &mut bq, &mut st, napi.run_xdp_skb(skb, p)),
+                        None => Some(skb),
+                    };
+                    if let Some(skb) = skb {
+                        napi.gro_receive(skb);
+                    }
+                }
+                // From ndo_xdp_xmit or the peer's XDP_TX.
+                RingItem::Frame(frame) => {
+                    st.xdp_bytes += u64::from(frame.len());
+                    let frame = match prog {
+                        Some(p) => {
+                            veth_xdp_verdict(rq, &mut bq, &mut st, napi.run_xdp_frame(frame, p))
+                        }
+                        None => Some(frame),
+                    };
+                    if let Some(frame) = frame {
+                        if pass.is_full() {
+                            st.rx_drops += u64::from(napi.receive_frames(&mut pass));
+                        }
+                        // Room was made just above.
+                        let _ = pass.push(frame);
+                    }
+                }
+            }
         }
+        st.rx_drops += u64::from(napi.receive_frames(&mut pass));
+        if st.xdp_redirect > 0 {
+            napi.xdp_do_flush();
+        }
+        if st.xdp_tx > 0 {
+            veth_xdp_flush(rq, &mut bq);
+        }
+        napi.return_frame_no_direct(false);
+
         let stats = rq.drv();
+        VethRqStats::add(&stats.xdp_redirect, st.xdp_redirect);
+        VethRqStats::add(&stats.xdp_bytes, st.xdp_bytes);
+        VethRqStats::add(&stats.xdp_drops, st.xdp_drops);
+        VethRqStats::add(&stats.rx_drops, st.rx_drops);
         VethRqStats::add(&stats.xdp_packets, u64::from(done));
-        VethRqStats::add(&stats.xdp_bytes, bytes);
 
         if done < budget {
             napi.complete(done);
@@ -442,7 +708,9 @@ impl Driver for Veth {
     fn open(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
         let peer = dev.drv_priv().peer.get_rtnl(rtnl).ok_or(ENOTCONN)?;
 
-        if veth_gro_requested(dev) {
+        if dev.has_xdp_prog(rtnl) {
+            veth_enable_xdp(dev, rtnl)?;
+        } else if veth_gro_requested(dev) {
             dev.napi_enable_range(0..dev.real_num_rx_queues(), rtnl)?;
         }
 
@@ -450,6 +718,8 @@ impl Driver for Veth {
             dev.carrier_on();
             peer.carrier_on();
         }
+        veth_set_xdp_features(dev, rtnl);
+        veth_set_xdp_features(peer, rtnl);
         Ok(())
     }
 
@@ -458,22 +728,123 @@ impl Driver for Veth {
         if let Some(peer) = dev.drv_priv().peer.get_rtnl(rtnl) {
             peer.carrier_off();
         }
-        // Every queue, whatever GRO is now: none may keep NAPI once down.
+        // Every queue, whatever GRO is now: none may keep NAPI or XDP
+        // once down.
         dev.napi_del_range(0..dev.num_rx_queues(), rtnl);
+        dev.xdp_rxq_unreg_range(0..dev.num_rx_queues(), rtnl);
         Ok(())
     }
 
     fn set_features(dev: &Device<Self>, features: nf::Features, rtnl: &Rtnl) -> Result {
         let changed = features ^ dev.features();
-        if changed & nf::GRO == 0 || !dev.is_up() {
+        // With a program, NAPI stays on whatever GRO is.
+        if changed & nf::GRO == 0 || !dev.is_up() || dev.has_xdp_prog(rtnl) {
             return Ok(());
         }
+        let peer = dev.drv_priv().peer.get_rtnl(rtnl);
         if features & nf::GRO != 0 {
-            dev.napi_enable_range(0..dev.real_num_rx_queues(), rtnl)
+            dev.napi_enable_range(0..dev.real_num_rx_queues(), rtnl)?;
+            if let Some(peer) = peer {
+                peer.set_xdp_redirect_target(true, rtnl);
+            }
         } else {
+            if let Some(peer) = peer {
+                peer.set_xdp_redirect_target(false, rtnl);
+            }
             dev.napi_del_range(0..dev.num_rx_queues(), rtnl);
-            Ok(())
         }
+        Ok(())
+    }
+
+    fn fix_features(dev: &Device<Self>, features: nf::Features, rtnl: &Rtnl) -> nf::Features {
+        // No GSO towards a peer that runs XDP: programs see one frame per
+        // packet, of at most a page.
+        match dev.drv_priv().peer.get_rtnl(rtnl) {
+            Some(peer) if peer.has_xdp_prog(rtnl) => features & !nf::GSO_SOFTWARE,
+            _ => features,
+        }
+    }
+
+    fn xdp_setup(
+        dev: &Device<Self>,
+        prog: Option<BpfProg>,
+        extack: &ExtAck,
+        rtnl: &Rtnl,
+    ) -> core::result::Result<(), (Error, Option<BpfProg>)> {
+        let peer = dev.drv_priv().peer.get_rtnl(rtnl);
+        let mut max_mtu = ETH_MAX_MTU;
+        if let Some(p) = &prog {
+            let Some(peer) = peer else {
+                extack.set_msg(c"veth_rs: Cannot set XDP when peer is detached");
+                return Err((ENOTCONN, prog));
+            };
+            // A packet and the frame overhead fit in one page, or in the
+            // fragments of a program that handles them.
+            max_mtu = (PAGE_SIZE as u32 - VETH_XDP_HEADROOM)
+                - netdev::shinfo_size()
+                - peer.hard_header_len();
+            if p.has_frags() {
+                max_mtu += PAGE_SIZE as u32 * netdev::MAX_FRAGS;
+            }
+            if peer.mtu() > max_mtu {
+                extack.set_msg(c"veth_rs: Peer MTU is too large to set XDP");
+                return Err((ERANGE, prog));
+            }
+            if dev.real_num_rx_queues() < peer.real_num_tx_queues() {
+                extack.set_msg(
+                    c"veth_rs: XDP expects number of rx queues not less than peer tx queues",
+                );
+                return Err((ENOSPC, prog));
+            }
+        }
+
+        let attach = prog.is_some();
+        let old = dev.xdp_prog_replace(prog, rtnl);
+        let had = old.is_some();
+        if let (true, Some(peer)) = (attach, peer) {
+            if dev.is_up() {
+                if let Err(e) = veth_enable_xdp(dev, rtnl) {
+                    extack.set_msg(c"veth_rs: Setup for XDP failed");
+                    let new = dev.xdp_prog_replace(old, rtnl);
+                    return Err((e, new));
+                }
+            }
+            if !had {
+                peer.change_hw_features(0, nf::GSO_SOFTWARE, rtnl);
+            }
+            peer.set_max_mtu(max_mtu, rtnl);
+            peer.set_xdp_redirect_target(true, rtnl);
+        }
+        if had && !attach {
+            if let Some(peer) = peer {
+                if !veth_gro_requested(dev) {
+                    peer.set_xdp_redirect_target(false, rtnl);
+                }
+            }
+            if dev.is_up() {
+                veth_disable_xdp(dev, rtnl);
+            }
+            if let Some(peer) = peer {
+                peer.change_hw_features(nf::GSO_SOFTWARE, 0, rtnl);
+                peer.set_max_mtu(ETH_MAX_MTU, rtnl);
+            }
+        }
+        // Put the old program only now that no queue runs it.
+        drop(old);
+        if had != attach {
+            if let Some(peer) = peer {
+                peer.update_features(rtnl);
+            }
+        }
+        Ok(())
+    }
+
+    fn xdp_xmit(dev: &Device<Self>, frames: &XdpFrames<'_>, flags: u32) -> Result<u32> {
+        veth_xdp_xmit(dev, frames, flags, true).inspect_err(|_| {
+            dev.drv_priv()
+                .dropped
+                .fetch_add(u64::from(frames.len()), Ordering::Relaxed);
+        })
     }
 
     fn set_rx_headroom(dev: &Device<Self>, new_hr: i32) {

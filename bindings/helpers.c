@@ -8,6 +8,9 @@
  */
 
 #include "veth_rs_helper.h"
+#include <linux/bpf_trace.h>
+#include <linux/skbuff_ref.h>
+#include <net/page_pool/helpers.h>
 
 void veth_rs_eth_hw_addr_random(struct net_device *dev)
 {
@@ -173,4 +176,222 @@ bool veth_rs_netif_tx_queue_stopped(const struct netdev_queue *txq)
 void veth_rs_txq_trans_cond_update(struct netdev_queue *txq)
 {
 	txq_trans_cond_update(txq);
+}
+
+u32 veth_rs_bpf_prog_run_xdp(const struct bpf_prog *prog, struct xdp_buff *xdp)
+{
+	return bpf_prog_run_xdp(prog, xdp);
+}
+
+bool veth_rs_bpf_prog_xdp_has_frags(const struct bpf_prog *prog)
+{
+	return prog->aux->xdp_has_frags;
+}
+
+void veth_rs_trace_xdp_exception(const struct net_device *dev,
+				 const struct bpf_prog *prog, u32 act)
+{
+	trace_xdp_exception(dev, prog, act);
+}
+
+void veth_rs_xdp_init_buff(struct xdp_buff *xdp, u32 frame_sz,
+			   struct xdp_rxq_info *rxq)
+{
+	xdp_init_buff(xdp, frame_sz, rxq);
+}
+
+void veth_rs_xdp_prepare_buff(struct xdp_buff *xdp, unsigned char *hard_start,
+			      int headroom, int data_len)
+{
+	xdp_prepare_buff(xdp, hard_start, headroom, data_len, true);
+}
+
+bool veth_rs_xdp_buff_has_frags(const struct xdp_buff *xdp)
+{
+	return xdp_buff_has_frags(xdp);
+}
+
+void veth_rs_xdp_buff_set_frags_flag(struct xdp_buff *xdp, bool on)
+{
+	if (on)
+		xdp_buff_set_frags_flag(xdp);
+	else
+		xdp_buff_clear_frags_flag(xdp);
+}
+
+unsigned int veth_rs_xdp_buff_nr_frags(const struct xdp_buff *xdp)
+{
+	return xdp_get_shared_info_from_buff(xdp)->nr_frags;
+}
+
+void veth_rs_xdp_buff_frag_ref(const struct xdp_buff *xdp, unsigned int i)
+{
+	__skb_frag_ref(&xdp_get_shared_info_from_buff(xdp)->frags[i]);
+}
+
+void veth_rs_get_page_of(const void *addr)
+{
+	get_page(virt_to_page(addr));
+}
+
+struct xdp_frame *veth_rs_xdp_convert_buff_to_frame(struct xdp_buff *xdp)
+{
+	return xdp_convert_buff_to_frame(xdp);
+}
+
+void veth_rs_xdp_convert_frame_to_buff(const struct xdp_frame *frame,
+				       struct xdp_buff *xdp)
+{
+	xdp_convert_frame_to_buff(frame, xdp);
+}
+
+int veth_rs_xdp_update_frame_from_buff(const struct xdp_buff *xdp,
+				       struct xdp_frame *frame)
+{
+	return xdp_update_frame_from_buff(xdp, frame);
+}
+
+unsigned int veth_rs_xdp_get_frame_len(const struct xdp_frame *frame)
+{
+	return xdp_get_frame_len((struct xdp_frame *)frame);
+}
+
+void veth_rs_xdp_set_return_frame_no_direct(bool on)
+{
+	if (on)
+		xdp_set_return_frame_no_direct();
+	else
+		xdp_clear_return_frame_no_direct();
+}
+
+int veth_rs_xdp_rxq_info_reg(struct xdp_rxq_info *rxq, struct net_device *dev,
+			     u32 index, unsigned int napi_id)
+{
+	return xdp_rxq_info_reg(rxq, dev, index, napi_id);
+}
+
+unsigned int veth_rs_napi_id(const struct napi_struct *napi)
+{
+	return napi->napi_id;
+}
+
+struct page_pool *veth_rs_page_pool_create(struct net_device *dev, u32 size)
+{
+	struct page_pool_params pp_params = {
+		.order = 0,
+		.pool_size = size,
+		.nid = NUMA_NO_NODE,
+		.dev = &dev->dev,
+	};
+
+	return page_pool_create(&pp_params);
+}
+
+unsigned int veth_rs_smp_processor_id(void)
+{
+	return smp_processor_id();
+}
+
+void veth_rs_xdp_clear_features_flag(struct net_device *dev)
+{
+	xdp_clear_features_flag(dev);
+}
+
+unsigned int veth_rs_skb_headroom(const struct sk_buff *skb)
+{
+	return skb_headroom(skb);
+}
+
+unsigned int veth_rs_skb_headlen(const struct sk_buff *skb)
+{
+	return skb_headlen(skb);
+}
+
+bool veth_rs_skb_is_nonlinear(const struct sk_buff *skb)
+{
+	return skb_is_nonlinear(skb);
+}
+
+bool veth_rs_skb_head_is_locked(const struct sk_buff *skb)
+{
+	return skb_head_is_locked(skb);
+}
+
+unsigned int veth_rs_skb_end_offset(const struct sk_buff *skb)
+{
+	return skb_end_offset(skb);
+}
+
+unsigned int veth_rs_skb_shinfo_size(void)
+{
+	return SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+}
+
+unsigned int veth_rs_skb_nr_frags(const struct sk_buff *skb)
+{
+	return skb_shinfo(skb)->nr_frags;
+}
+
+void veth_rs_skb_set_xdp_frags_size(struct sk_buff *skb, unsigned int size)
+{
+	skb_shinfo(skb)->xdp_frags_size = size;
+}
+
+unsigned int veth_rs_skb_xdp_frags_size(const struct sk_buff *skb)
+{
+	return skb_shinfo(skb)->xdp_frags_size;
+}
+
+int veth_rs_skb_mac_offset(const struct sk_buff *skb)
+{
+	return skb_mac_offset(skb);
+}
+
+void veth_rs_skb_pull(struct sk_buff *skb, unsigned int len)
+{
+	__skb_pull(skb, len);
+}
+
+void veth_rs_skb_reset_mac_header(struct sk_buff *skb)
+{
+	skb_reset_mac_header(skb);
+}
+
+void veth_rs_skb_set_tail_pointer(struct sk_buff *skb, int offset)
+{
+	skb_set_tail_pointer(skb, offset);
+}
+
+void veth_rs_skb_metadata_set(struct sk_buff *skb, u8 len)
+{
+	skb_metadata_set(skb, len);
+}
+
+void veth_rs_skb_set_protocol(struct sk_buff *skb, __be16 protocol)
+{
+	skb->protocol = protocol;
+}
+
+u64 veth_rs_skb_hwtstamp(const struct sk_buff *skb)
+{
+	return skb_hwtstamps((struct sk_buff *)skb)->hwtstamp;
+}
+
+u32 veth_rs_skb_get_hash(struct sk_buff *skb)
+{
+	return skb_get_hash(skb);
+}
+
+bool veth_rs_skb_l4_hash(const struct sk_buff *skb)
+{
+	return skb->l4_hash;
+}
+
+int veth_rs_skb_vlan_tag(const struct sk_buff *skb, __be16 *proto, u16 *tci)
+{
+	int err = __vlan_hwaccel_get_tag(skb, tci);
+
+	if (!err)
+		*proto = skb->vlan_proto;
+	return err;
 }

@@ -20,6 +20,11 @@
 #include <net/netdev_lock.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/veth.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
+#include <linux/if_vlan.h>
+#include <net/xdp.h>
+#include <net/page_pool/types.h>
 
 /*
  * Feature masks are macros with casts, which bindgen cannot evaluate: this
@@ -90,5 +95,54 @@ bool veth_rs_qdisc_txq_has_no_queue(const struct netdev_queue *txq);
 void veth_rs_netif_tx_stop_queue(struct netdev_queue *txq);
 bool veth_rs_netif_tx_queue_stopped(const struct netdev_queue *txq);
 void veth_rs_txq_trans_cond_update(struct netdev_queue *txq);
+
+/* XDP: programs, buffers and frames, the rx queue info, page pools. */
+u32 veth_rs_bpf_prog_run_xdp(const struct bpf_prog *prog, struct xdp_buff *xdp);
+bool veth_rs_bpf_prog_xdp_has_frags(const struct bpf_prog *prog);
+void veth_rs_trace_xdp_exception(const struct net_device *dev,
+				 const struct bpf_prog *prog, u32 act);
+void veth_rs_xdp_init_buff(struct xdp_buff *xdp, u32 frame_sz,
+			   struct xdp_rxq_info *rxq);
+void veth_rs_xdp_prepare_buff(struct xdp_buff *xdp, unsigned char *hard_start,
+			      int headroom, int data_len);
+bool veth_rs_xdp_buff_has_frags(const struct xdp_buff *xdp);
+void veth_rs_xdp_buff_set_frags_flag(struct xdp_buff *xdp, bool on);
+unsigned int veth_rs_xdp_buff_nr_frags(const struct xdp_buff *xdp);
+void veth_rs_xdp_buff_frag_ref(const struct xdp_buff *xdp, unsigned int i);
+void veth_rs_get_page_of(const void *addr);
+struct xdp_frame *veth_rs_xdp_convert_buff_to_frame(struct xdp_buff *xdp);
+void veth_rs_xdp_convert_frame_to_buff(const struct xdp_frame *frame,
+				       struct xdp_buff *xdp);
+int veth_rs_xdp_update_frame_from_buff(const struct xdp_buff *xdp,
+				       struct xdp_frame *frame);
+unsigned int veth_rs_xdp_get_frame_len(const struct xdp_frame *frame);
+void veth_rs_xdp_set_return_frame_no_direct(bool on);
+int veth_rs_xdp_rxq_info_reg(struct xdp_rxq_info *rxq, struct net_device *dev,
+			     u32 index, unsigned int napi_id);
+unsigned int veth_rs_napi_id(const struct napi_struct *napi);
+struct page_pool *veth_rs_page_pool_create(struct net_device *dev, u32 size);
+unsigned int veth_rs_smp_processor_id(void);
+void veth_rs_xdp_clear_features_flag(struct net_device *dev);
+
+/* sk_buff accessors for XDP on skbs. */
+unsigned int veth_rs_skb_headroom(const struct sk_buff *skb);
+unsigned int veth_rs_skb_headlen(const struct sk_buff *skb);
+bool veth_rs_skb_is_nonlinear(const struct sk_buff *skb);
+bool veth_rs_skb_head_is_locked(const struct sk_buff *skb);
+unsigned int veth_rs_skb_end_offset(const struct sk_buff *skb);
+unsigned int veth_rs_skb_shinfo_size(void);
+unsigned int veth_rs_skb_nr_frags(const struct sk_buff *skb);
+void veth_rs_skb_set_xdp_frags_size(struct sk_buff *skb, unsigned int size);
+unsigned int veth_rs_skb_xdp_frags_size(const struct sk_buff *skb);
+int veth_rs_skb_mac_offset(const struct sk_buff *skb);
+void veth_rs_skb_pull(struct sk_buff *skb, unsigned int len);
+void veth_rs_skb_reset_mac_header(struct sk_buff *skb);
+void veth_rs_skb_set_tail_pointer(struct sk_buff *skb, int offset);
+void veth_rs_skb_metadata_set(struct sk_buff *skb, u8 len);
+void veth_rs_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
+u64 veth_rs_skb_hwtstamp(const struct sk_buff *skb);
+u32 veth_rs_skb_get_hash(struct sk_buff *skb);
+bool veth_rs_skb_l4_hash(const struct sk_buff *skb);
+int veth_rs_skb_vlan_tag(const struct sk_buff *skb, __be16 *proto, u16 *tci);
 
 #endif

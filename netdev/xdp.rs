@@ -1,0 +1,903 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! XDP on the receive queues of a pair driver: the program of a device
+//! (`ndo_bpf`), the per-queue program, `xdp_rxq_info` and page pool, the
+//! frames that the ring holds beside skbs (`ndo_xdp_xmit` and `XDP_TX`),
+//! and running a program on an skb or a frame in the NAPI poll.
+//!
+//! C headers: [`include/net/xdp.h`](srctree/include/net/xdp.h),
+//! [`include/linux/filter.h`](srctree/include/linux/filter.h).
+
+use super::*;
+
+/// XDP program verdicts (`enum xdp_action`).
+pub(crate) mod act {
+    use super::bindings;
+    pub(crate) const DROP: u32 = bindings::xdp_action_XDP_DROP;
+    pub(crate) const PASS: u32 = bindings::xdp_action_XDP_PASS;
+    pub(crate) const TX: u32 = bindings::xdp_action_XDP_TX;
+    pub(crate) const REDIRECT: u32 = bindings::xdp_action_XDP_REDIRECT;
+}
+
+/// Flags of `ndo_xdp_xmit`.
+pub(crate) const XMIT_FLUSH: u32 = bindings::XDP_XMIT_FLUSH;
+/// Every flag `ndo_xdp_xmit` knows.
+pub(crate) const XMIT_FLAGS_MASK: u32 = bindings::XDP_XMIT_FLAGS_MASK;
+/// Headroom an XDP program may use in front of the packet.
+pub(crate) const PACKET_HEADROOM: u32 = bindings::XDP_PACKET_HEADROOM;
+/// Largest number of page fragments of a packet.
+pub(crate) const MAX_FRAGS: u32 = bindings::MAX_SKB_FRAGS;
+/// Size of a VLAN tag.
+pub(crate) const VLAN_HLEN: u32 = bindings::VLAN_HLEN;
+/// Extra headroom that aligns the IP header.
+pub(crate) const NET_IP_ALIGN: u32 = bindings::NET_IP_ALIGN;
+
+/// Room that `struct skb_shared_info` takes at the end of a packet buffer
+/// (`SKB_DATA_ALIGN(sizeof(struct skb_shared_info))`).
+pub(crate) fn shinfo_size() -> u32 {
+    // SAFETY: No preconditions: a constant.
+    unsafe { bindings::veth_rs_skb_shinfo_size() }
+}
+
+/// The XDP features a device advertises (`NETDEV_XDP_ACT_*`).
+pub(crate) mod caps {
+    use super::bindings;
+    pub(crate) const BASIC: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_BASIC;
+    pub(crate) const REDIRECT: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_REDIRECT;
+    pub(crate) const NDO_XMIT: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_NDO_XMIT;
+    pub(crate) const RX_SG: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_RX_SG;
+    pub(crate) const NDO_XMIT_SG: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_NDO_XMIT_SG;
+}
+
+/// Tag of a frame pointer in a receive ring, whose other entries are skbs
+/// (veth.c's `VETH_XDP_FLAG`): both are at least 2-aligned.
+const FRAME_TAG: usize = 1;
+
+/// An owned reference to a BPF program, put on drop (`bpf_prog_put`).
+///
+/// # Invariants
+///
+/// `0` is a valid program on which this value holds one reference.
+pub(crate) struct BpfProg(NonNull<bindings::bpf_prog>);
+
+// SAFETY: Program references may be taken and put from any thread.
+unsafe impl Send for BpfProg {}
+// SAFETY: Only immutable properties of the program are read through `&`.
+unsafe impl Sync for BpfProg {}
+
+impl BpfProg {
+    /// # Safety
+    ///
+    /// `ptr` is null or a program whose reference the caller gives away.
+    pub(super) unsafe fn from_raw(ptr: *mut bindings::bpf_prog) -> Option<Self> {
+        NonNull::new(ptr).map(Self)
+    }
+
+    fn into_raw(self) -> *mut bindings::bpf_prog {
+        let p = self.0.as_ptr();
+        core::mem::forget(self);
+        p
+    }
+
+    /// Gives up the reference without putting it (its owner puts it).
+    pub(super) fn leak(self) {
+        core::mem::forget(self);
+    }
+
+    /// Whether the program handles multi-buffer packets (`xdp.frags`).
+    pub(crate) fn has_frags(&self) -> bool {
+        // SAFETY: By the type invariant the program is valid.
+        unsafe { bindings::veth_rs_bpf_prog_xdp_has_frags(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for BpfProg {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we hold a reference.
+        unsafe { bindings::bpf_prog_put(self.0.as_ptr()) }
+    }
+}
+
+/// The program of a receive queue, seen by its NAPI poll.
+///
+/// # Invariants
+///
+/// The program stays valid for `'a`: it was read under the poll's RCU
+/// read-side section, and programs are freed after a grace period.
+#[derive(Clone, Copy)]
+pub(crate) struct XdpProg<'a>(NonNull<bindings::bpf_prog>, PhantomData<&'a ()>);
+
+/// A frame (`struct xdp_frame`) owned by the driver; dropping it gives its
+/// memory back (`xdp_return_frame`).
+///
+/// # Invariants
+///
+/// `0` is a valid frame that this value owns.
+pub(crate) struct XdpFrame(NonNull<bindings::xdp_frame>);
+
+impl XdpFrame {
+    fn into_raw(self) -> *mut bindings::xdp_frame {
+        let p = self.0.as_ptr();
+        core::mem::forget(self);
+        p
+    }
+
+    /// Length of the packet, fragments included (`xdp_get_frame_len`).
+    pub(crate) fn len(&self) -> u32 {
+        // SAFETY: By the type invariant the frame is valid.
+        unsafe { bindings::veth_rs_xdp_get_frame_len(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for XdpFrame {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we own the frame.
+        unsafe { bindings::xdp_return_frame(self.0.as_ptr()) }
+    }
+}
+
+/// Frames handed to `ndo_xdp_xmit`: the caller keeps those not taken.
+///
+/// # Invariants
+///
+/// `ptr` points to `n` valid frames, valid for `'a`; each one taken (see
+/// [`NapiRx::produce_frames`]) is a prefix of the array.
+pub(crate) struct XdpFrames<'a> {
+    ptr: *mut *mut bindings::xdp_frame,
+    n: usize,
+    _p: PhantomData<&'a ()>,
+}
+
+impl XdpFrames<'_> {
+    /// # Safety
+    ///
+    /// `ptr` points to `n` valid frames that stay valid for the lifetime.
+    pub(super) unsafe fn from_raw(ptr: *mut *mut bindings::xdp_frame, n: usize) -> Self {
+        // INVARIANT: By the function's safety requirements.
+        Self {
+            ptr,
+            n,
+            _p: PhantomData,
+        }
+    }
+
+    /// Number of frames.
+    pub(crate) fn len(&self) -> u32 {
+        self.n as u32
+    }
+}
+
+/// Up to [`FrameBatch::CAP`] owned frames (veth.c's `veth_xdp_tx_bq` and
+/// the batch of frames passed to the stack); dropping it returns the
+/// frames still held.
+///
+/// # Invariants
+///
+/// `q[..n]` are valid frames owned by the batch.
+pub(crate) struct FrameBatch {
+    q: [*mut bindings::xdp_frame; FrameBatch::CAP],
+    n: usize,
+}
+
+impl FrameBatch {
+    /// Capacity (veth.c's `VETH_XDP_TX_BULK_SIZE` and `VETH_XDP_BATCH`).
+    pub(crate) const CAP: usize = 16;
+
+    pub(crate) fn new() -> Self {
+        Self {
+            q: [ptr::null_mut(); Self::CAP],
+            n: 0,
+        }
+    }
+
+    pub(crate) fn is_full(&self) -> bool {
+        self.n == Self::CAP
+    }
+
+    /// Adds a frame; the caller flushes a full batch first.
+    pub(crate) fn push(&mut self, frame: XdpFrame) -> core::result::Result<(), XdpFrame> {
+        if self.is_full() {
+            return Err(frame);
+        }
+        // INVARIANT: The frame's ownership moves into the batch.
+        self.q[self.n] = frame.into_raw();
+        self.n += 1;
+        Ok(())
+    }
+
+    /// Offers the frames to `send`, which takes a prefix of them and says
+    /// how many (or fails, taking none); returns the frames not taken and
+    /// empties the batch. Returns `(sent, not sent)`.
+    pub(crate) fn flush(&mut self, send: impl FnOnce(&XdpFrames<'_>) -> Result<u32>) -> (u32, u32) {
+        let n = self.n;
+        // INVARIANT: `q[..n]` are valid frames, borrowed for the call.
+        let frames = XdpFrames {
+            ptr: self.q.as_mut_ptr(),
+            n,
+            _p: PhantomData,
+        };
+        let sent = send(&frames).map_or(0, |s| (s as usize).min(n));
+        for &f in &self.q[sent..n] {
+            // SAFETY: Not taken, so still ours.
+            unsafe { bindings::xdp_return_frame(f) };
+        }
+        self.n = 0;
+        (sent as u32, (n - sent) as u32)
+    }
+}
+
+impl Drop for FrameBatch {
+    fn drop(&mut self) {
+        for &f in &self.q[..self.n] {
+            // SAFETY: By the type invariant the batch owns these frames.
+            unsafe { bindings::xdp_return_frame(f) };
+        }
+    }
+}
+
+/// What an XDP program did with a packet.
+pub(crate) enum XdpVerdict<P> {
+    /// `XDP_PASS`: the packet, updated, goes on to the stack.
+    Pass(P),
+    /// `XDP_TX`: the packet, as a frame, goes back out of the device.
+    Tx(XdpFrame),
+    /// `XDP_REDIRECT`: the packet was handed to its redirect target.
+    Redirected,
+    /// `XDP_DROP`, `XDP_ABORTED` or an unknown verdict: freed.
+    Dropped,
+    /// The packet could not be processed (no memory for a copy, a failed
+    /// redirect or conversion): freed.
+    Failed,
+}
+
+/// An item of a receive ring.
+pub(crate) enum RingItem {
+    /// From the peer's `ndo_start_xmit`.
+    Skb(SkBuff),
+    /// From `ndo_xdp_xmit` or the peer's `XDP_TX`.
+    Frame(XdpFrame),
+}
+
+/// The XDP buffer of this module (veth.c's `struct veth_xdp_buff`): the
+/// skb it was made from, if any, follows it, for the metadata kfuncs.
+#[repr(C)]
+struct SkbXdpBuff {
+    xdp: bindings::xdp_buff,
+    skb: *mut bindings::sk_buff,
+}
+
+impl SkbXdpBuff {
+    fn new(skb: *mut bindings::sk_buff) -> Self {
+        Self {
+            // SAFETY: All-zero is a valid `xdp_buff` (plain data).
+            xdp: unsafe { core::mem::zeroed() },
+            skb,
+        }
+    }
+}
+
+/// Frees what a receive ring still holds: skbs and tagged frames.
+///
+/// # Safety
+///
+/// `ptr` is an entry of a ring of this module, which the caller gives up.
+pub(super) unsafe extern "C" fn free_ring_entry(ptr: *mut c_void) {
+    let addr = ptr as usize;
+    if addr & FRAME_TAG != 0 {
+        // SAFETY: A tagged entry is a frame that the ring owned.
+        unsafe { bindings::xdp_return_frame((addr & !FRAME_TAG) as *mut bindings::xdp_frame) }
+    } else {
+        // SAFETY: Other entries are skbs that the ring owned.
+        unsafe { bindings::veth_rs_kfree_skb(ptr.cast()) }
+    }
+}
+
+/// Converts a ring entry into what it holds.
+///
+/// # Safety
+///
+/// `p` is a non-null entry consumed from a ring of this module; the caller
+/// owns it.
+pub(super) unsafe fn ring_item(p: NonNull<c_void>) -> RingItem {
+    let addr = p.as_ptr() as usize;
+    if addr & FRAME_TAG != 0 {
+        // SAFETY: Tagged entries are owned frames, the tag cleared.
+        RingItem::Frame(XdpFrame(unsafe {
+            NonNull::new_unchecked((addr & !FRAME_TAG) as *mut bindings::xdp_frame)
+        }))
+    } else {
+        // INVARIANT: Other entries are owned skbs.
+        RingItem::Skb(SkBuff(p.cast()))
+    }
+}
+
+impl<T: Driver> Device<T> {
+    /// Installs `prog` as the device's XDP program (`NULL` removes it);
+    /// returns the program it replaces. Receive queues use the device's
+    /// program once [`Device::xdp_publish_range`] gives it to them.
+    pub(crate) fn xdp_prog_replace(&self, prog: Option<BpfProg>, _rtnl: &Rtnl) -> Option<BpfProg> {
+        let new = prog.map_or(ptr::null_mut(), BpfProg::into_raw);
+        let old = self.area().xdp_prog.swap(new, Ordering::AcqRel);
+        // SAFETY: The slot owned a reference on `old`, which moves to us.
+        unsafe { BpfProg::from_raw(old) }
+    }
+
+    /// Whether the device has an XDP program (veth.c's `_xdp_prog`).
+    pub(crate) fn has_xdp_prog(&self, _rtnl: &Rtnl) -> bool {
+        !self.area().xdp_prog.load(Ordering::Relaxed).is_null()
+    }
+
+    /// Gives the receive queues of `range` the device's current program
+    /// (none if it has none); pollers see it from their next poll. Queues
+    /// must have NAPI on and their rxq info registered to get a program.
+    pub(crate) fn xdp_publish_range(&self, range: Range<u32>, _rtnl: &Rtnl) {
+        let prog = self.area().xdp_prog.load(Ordering::Relaxed);
+        for rq in self.rx_queue_range(range) {
+            let p = if rq.is_on() && rq.rxq_reg.load(Ordering::Relaxed) {
+                prog
+            } else {
+                ptr::null_mut()
+            };
+            // INVARIANT: The device holds a reference on `prog` until a
+            // replacement is published; the put is RCU-deferred, and a
+            // queue's program is only read by its poll, under RCU.
+            rq.xdp_prog.store(p, Ordering::Release);
+        }
+    }
+
+    /// Whether the rxq info of queue 0 is registered (XDP set up).
+    pub(crate) fn xdp_rxq_registered(&self) -> bool {
+        self.rx_queues()
+            .first()
+            .is_some_and(|rq| rq.rxq_reg.load(Ordering::Relaxed))
+    }
+
+    /// Registers the `xdp_rxq_info` of each queue of `range` that has NAPI
+    /// on, with the page-shared memory model (veth.c's
+    /// `veth_enable_xdp_range`). On failure, nothing of `range` changes.
+    pub(crate) fn xdp_rxq_reg_range(&self, range: Range<u32>, _rtnl: &Rtnl) -> Result {
+        let queues = self.rx_queue_range(range);
+        let mut result = Ok(());
+        let mut done = 0;
+        for rq in queues {
+            if rq.rxq_reg.load(Ordering::Relaxed) {
+                done += 1;
+                continue;
+            }
+            if !rq.is_on() {
+                result = Err(EINVAL);
+                break;
+            }
+            let rxq = rq.xdp_rxq.get();
+            // SAFETY: The queue's NAPI context is added; its rxq info is
+            // unregistered and used by nobody; RTNL serialises us.
+            let err = unsafe {
+                bindings::veth_rs_xdp_rxq_info_reg(
+                    rxq,
+                    self.as_raw(),
+                    rq.index,
+                    bindings::veth_rs_napi_id(rq.napi.get()),
+                )
+            };
+            if let Err(e) = to_result(err) {
+                result = Err(e);
+                break;
+            }
+            // SAFETY: Registered just above.
+            let err = unsafe {
+                bindings::xdp_rxq_info_reg_mem_model(
+                    rxq,
+                    bindings::xdp_mem_type_MEM_TYPE_PAGE_SHARED,
+                    ptr::null_mut(),
+                )
+            };
+            if let Err(e) = to_result(err) {
+                // SAFETY: Registered above.
+                unsafe { bindings::xdp_rxq_info_unreg(rxq) };
+                result = Err(e);
+                break;
+            }
+            // Save the memory model: the frame path overwrites it.
+            // SAFETY: Nobody else uses the rxq info yet.
+            unsafe { *rq.xdp_mem.get() = (*rxq).mem };
+            rq.rxq_reg.store(true, Ordering::Relaxed);
+            rq.rxq_reg_new.store(true, Ordering::Relaxed);
+            done += 1;
+        }
+        for rq in &queues[..done] {
+            if rq.rxq_reg_new.swap(false, Ordering::Relaxed) && result.is_err() {
+                rq.unreg_rxq();
+            }
+        }
+        result
+    }
+
+    /// Unregisters the `xdp_rxq_info` of the queues of `range` (veth.c's
+    /// `veth_disable_xdp_range`), after their programs are withdrawn and
+    /// current polls are done.
+    pub(crate) fn xdp_rxq_unreg_range(&self, range: Range<u32>, rtnl: &Rtnl) {
+        let queues = self.rx_queue_range(range.clone());
+        if !queues.iter().any(|rq| rq.rxq_reg.load(Ordering::Relaxed)) {
+            return;
+        }
+        for rq in queues {
+            rq.xdp_prog.store(ptr::null_mut(), Ordering::Release);
+        }
+        let _ = rtnl;
+        // SAFETY: No preconditions; RTNL may be held.
+        unsafe { bindings::synchronize_net() };
+        for rq in queues {
+            if rq.rxq_reg.load(Ordering::Relaxed) {
+                rq.unreg_rxq();
+            }
+        }
+    }
+
+    /// The device's MTU.
+    pub(crate) fn mtu(&self) -> u32 {
+        // SAFETY: Reading a field of a valid device (READ_ONCE in C).
+        unsafe { ptr::read_volatile(&raw const (*self.as_raw()).mtu) }
+    }
+
+    /// The length of the device's link-layer header.
+    pub(crate) fn hard_header_len(&self) -> u32 {
+        // SAFETY: Set at setup, read-only afterwards.
+        u32::from(unsafe { (*self.as_raw()).hard_header_len })
+    }
+
+    /// Sets the largest MTU the device accepts.
+    pub(crate) fn set_max_mtu(&self, mtu: u32, _rtnl: &Rtnl) {
+        // SAFETY: RTNL serialises writers of `max_mtu`.
+        unsafe { (*self.as_raw()).max_mtu = mtu }
+    }
+
+    /// Adds `set` to and removes `clear` from the features a user may
+    /// toggle (`hw_features`); [`Device::update_features`] applies them.
+    pub(crate) fn change_hw_features(
+        &self,
+        set: features::Features,
+        clear: features::Features,
+        _rtnl: &Rtnl,
+    ) {
+        // SAFETY: RTNL serialises writers of `hw_features`.
+        unsafe {
+            let f = &raw mut (*self.as_raw()).hw_features;
+            *f = (*f | set) & !clear;
+        }
+    }
+
+    /// Recomputes the device's features (`netdev_update_features`).
+    pub(crate) fn update_features(&self, _rtnl: &Rtnl) {
+        // SAFETY: The device is registered; RTNL is held.
+        unsafe { bindings::netdev_update_features(self.as_raw()) }
+    }
+
+    /// Sets the XDP features the device advertises (`xdp_set_features_flag`),
+    /// 0 for none.
+    pub(crate) fn set_xdp_features(&self, val: u32, _rtnl: &Rtnl) {
+        // SAFETY: The device is valid; RTNL is held.
+        unsafe {
+            if val == 0 {
+                bindings::veth_rs_xdp_clear_features_flag(self.as_raw())
+            } else {
+                bindings::xdp_set_features_flag(self.as_raw(), val)
+            }
+        }
+    }
+
+    /// Advertises (or not) the device as a target of `XDP_REDIRECT`
+    /// (`xdp_features_{set,clear}_redirect_target`).
+    pub(crate) fn set_xdp_redirect_target(&self, on: bool, _rtnl: &Rtnl) {
+        // SAFETY: The device is valid; RTNL is held.
+        unsafe {
+            if on {
+                bindings::xdp_features_set_redirect_target(self.as_raw(), true)
+            } else {
+                bindings::xdp_features_clear_redirect_target(self.as_raw())
+            }
+        }
+    }
+
+    /// The receive queue that `ndo_xdp_xmit` on the current CPU uses
+    /// (veth.c's `veth_select_rxq`).
+    pub(crate) fn select_rx_queue(&self) -> Option<&RxQueue<T>> {
+        let n = self.real_num_rx_queues().max(1);
+        // SAFETY: No preconditions; the caller runs with BHs off.
+        let cpu = unsafe { bindings::veth_rs_smp_processor_id() };
+        self.rx_queues().get((cpu % n) as usize)
+    }
+}
+
+impl<T: Driver> RxQueue<T> {
+    /// Unregisters the queue's rxq info, its memory model restored.
+    fn unreg_rxq(&self) {
+        let rxq = self.xdp_rxq.get();
+        // SAFETY: Registered (`rxq_reg`), and nobody uses it any more:
+        // the callers withdrew the queue's program first.
+        unsafe {
+            (*rxq).mem = *self.xdp_mem.get();
+            bindings::xdp_rxq_info_unreg(rxq);
+        }
+        self.rxq_reg.store(false, Ordering::Relaxed);
+    }
+
+    /// Makes the queue's page pool, if it has none.
+    pub(super) fn page_pool_create(&self) -> Result {
+        if !self.page_pool.load(Ordering::Relaxed).is_null() {
+            return Ok(());
+        }
+        // SAFETY: The queue's device is valid; pools are made under RTNL.
+        let pool = unsafe { bindings::veth_rs_page_pool_create(self.dev, RING_SIZE as u32) };
+        let pool = from_err_ptr(pool)?;
+        self.page_pool.store(pool, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Destroys the queue's page pool, once NAPI is off.
+    pub(super) fn page_pool_destroy(&self) {
+        let pool = self.page_pool.swap(ptr::null_mut(), Ordering::Relaxed);
+        if !pool.is_null() {
+            // SAFETY: Made by `page_pool_create`; its only user, the poll,
+            // is gone.
+            unsafe { bindings::page_pool_destroy(pool) };
+        }
+    }
+}
+
+impl<T: Driver> NapiRx<'_, T> {
+    /// Puts frames into the queue's ring, in order, until one is longer
+    /// than `max_len` or the ring is full; returns how many it took (a
+    /// prefix of `frames`, now owned by the ring).
+    pub(crate) fn produce_frames(&self, frames: &XdpFrames<'_>, max_len: u32) -> u32 {
+        let mut taken = 0;
+        for i in 0..frames.n {
+            // SAFETY: By the invariant of `XdpFrames` the entry is valid.
+            let f = unsafe { *frames.ptr.add(i) };
+            // SAFETY: As above.
+            if unsafe { bindings::veth_rs_xdp_get_frame_len(f) } > max_len {
+                break;
+            }
+            let tagged = (f as usize | FRAME_TAG) as *mut c_void;
+            // SAFETY: By the invariant of `NapiRx` the ring is initialised.
+            if unsafe { bindings::veth_rs_ptr_ring_produce(self.0.ring.get(), tagged) } != 0 {
+                break;
+            }
+            taken += 1;
+        }
+        taken
+    }
+}
+
+impl<'a, T: Driver> Napi<'a, T> {
+    /// The queue's XDP program, if it has one.
+    pub(crate) fn xdp_prog(&self) -> Option<XdpProg<'a>> {
+        // INVARIANT: NAPI polls run in an RCU read-side section.
+        NonNull::new(self.rq.xdp_prog.load(Ordering::Acquire)).map(|p| XdpProg(p, PhantomData))
+    }
+
+    /// Marks frames returned from now on as not returnable directly to a
+    /// page pool cache (`xdp_set_return_frame_no_direct`), or clears it.
+    pub(crate) fn return_frame_no_direct(&mut self, on: bool) {
+        // SAFETY: In NAPI (BH) context, as the helper needs.
+        unsafe { bindings::veth_rs_xdp_set_return_frame_no_direct(on) }
+    }
+
+    /// Completes the redirects of this poll (`xdp_do_flush`).
+    pub(crate) fn xdp_do_flush(&mut self) {
+        // SAFETY: In NAPI context, after `xdp_do_redirect` calls.
+        unsafe { bindings::xdp_do_flush() }
+    }
+
+    /// Reports an unusual verdict as veth.c does: a warning for an
+    /// unknown one, and the `xdp_exception` tracepoint.
+    fn exception(&self, prog: XdpProg<'_>, action: u32) {
+        let dev = self.rq.dev;
+        // SAFETY: The device and program are valid (invariants).
+        unsafe {
+            if action > act::REDIRECT {
+                bindings::bpf_warn_invalid_xdp_action(dev, prog.0.as_ptr(), action);
+            }
+            if action != act::DROP {
+                bindings::veth_rs_trace_xdp_exception(dev, prog.0.as_ptr(), action);
+            }
+        }
+    }
+
+    /// Runs `prog` on an skb from the peer's transmit path (veth.c's
+    /// `veth_xdp_rcv_skb`): the skb becomes an XDP buffer (copied into
+    /// page-pool pages when it is shared, cloned, paged or short of
+    /// headroom), and what the program leaves is turned back into the skb
+    /// on `XDP_PASS`.
+    pub(crate) fn run_xdp_skb(&mut self, skb: SkBuff, prog: XdpProg<'_>) -> XdpVerdict<SkBuff> {
+        let rq = self.rq;
+        let mut raw = skb.into_raw();
+        // SAFETY: `raw` is an skb we own, in NAPI context; its mac header
+        // was set by `eth_type_trans` on the transmit side, and every
+        // pointer below stays within the skb's buffer as the C helpers
+        // document. The rxq info is registered (a program is published only
+        // then) and the page pool exists while NAPI is on.
+        unsafe {
+            bindings::veth_rs_skb_prepare_for_gro(raw);
+            let mac = bindings::veth_rs_skb_mac_offset(raw);
+            if mac < 0 {
+                bindings::veth_rs_skb_push(raw, mac.unsigned_abs());
+            }
+            if bindings::veth_rs_skb_shared(raw)
+                || bindings::veth_rs_skb_head_is_locked(raw)
+                || bindings::veth_rs_skb_is_nonlinear(raw)
+                || bindings::veth_rs_skb_headroom(raw) < PACKET_HEADROOM
+            {
+                let pool = rq.page_pool.load(Ordering::Relaxed);
+                if bindings::skb_pp_cow_data(pool, &mut raw, PACKET_HEADROOM) != 0 {
+                    bindings::consume_skb(raw);
+                    return XdpVerdict::Failed;
+                }
+            }
+            let frame_sz =
+                bindings::veth_rs_skb_end_offset(raw) + bindings::veth_rs_skb_shinfo_size();
+            let mut vx = SkbXdpBuff::new(raw);
+            let xdp = &raw mut vx.xdp;
+            bindings::veth_rs_xdp_init_buff(xdp, frame_sz, rq.xdp_rxq.get());
+            bindings::veth_rs_xdp_prepare_buff(
+                xdp,
+                (*raw).head,
+                bindings::veth_rs_skb_headroom(raw) as c_int,
+                bindings::veth_rs_skb_headlen(raw) as c_int,
+            );
+            let frags = bindings::veth_rs_skb_nr_frags(raw) != 0;
+            if frags {
+                bindings::veth_rs_skb_set_xdp_frags_size(raw, (*raw).data_len);
+            }
+            bindings::veth_rs_xdp_buff_set_frags_flag(xdp, frags);
+
+            let orig_data = (*xdp).data;
+            let orig_end = (*xdp).data_end;
+            let action = bindings::veth_rs_bpf_prog_run_xdp(prog.0.as_ptr(), xdp);
+            match action {
+                act::PASS => {}
+                act::TX | act::REDIRECT => {
+                    // The buffer lives on as a frame: keep its pages, free
+                    // the skb around them.
+                    bindings::veth_rs_get_page_of((*xdp).data);
+                    if bindings::veth_rs_xdp_buff_has_frags(xdp) {
+                        for i in 0..bindings::veth_rs_xdp_buff_nr_frags(xdp) {
+                            bindings::veth_rs_xdp_buff_frag_ref(xdp, i);
+                        }
+                    }
+                    bindings::consume_skb(raw);
+                    (*rq.xdp_rxq.get()).mem = *rq.xdp_mem.get();
+                    if action == act::TX {
+                        let frame = bindings::veth_rs_xdp_convert_buff_to_frame(xdp);
+                        return match NonNull::new(frame) {
+                            // INVARIANT: The frame owns the buffer now.
+                            Some(f) => XdpVerdict::Tx(XdpFrame(f)),
+                            None => {
+                                self.exception(prog, action);
+                                bindings::xdp_return_buff(xdp);
+                                XdpVerdict::Failed
+                            }
+                        };
+                    }
+                    if bindings::xdp_do_redirect(rq.dev, xdp, prog.0.as_ptr()) != 0 {
+                        bindings::xdp_return_buff(xdp);
+                        return XdpVerdict::Failed;
+                    }
+                    return XdpVerdict::Redirected;
+                }
+                _ => {
+                    self.exception(prog, action);
+                    bindings::veth_rs_kfree_skb(raw);
+                    return XdpVerdict::Dropped;
+                }
+            }
+
+            // XDP_PASS: move the skb's data and tail to where the program
+            // left the buffer's (bpf_xdp_adjust_head/tail/meta).
+            let off = orig_data.offset_from((*xdp).data);
+            match off.cmp(&0) {
+                core::cmp::Ordering::Greater => bindings::veth_rs_skb_push(raw, off as u32),
+                core::cmp::Ordering::Less => {
+                    bindings::veth_rs_skb_pull(raw, off.unsigned_abs() as u32)
+                }
+                core::cmp::Ordering::Equal => {}
+            }
+            bindings::veth_rs_skb_reset_mac_header(raw);
+            (*raw).len -= (*raw).data_len;
+            if bindings::veth_rs_xdp_buff_has_frags(xdp) {
+                (*raw).data_len = bindings::veth_rs_skb_xdp_frags_size(raw);
+                (*raw).len += (*raw).data_len;
+            } else {
+                (*raw).data_len = 0;
+            }
+            let off = (*xdp).data_end.offset_from(orig_end);
+            if off != 0 {
+                let linear = (*xdp).data_end.offset_from((*xdp).data);
+                bindings::veth_rs_skb_set_tail_pointer(raw, linear as c_int);
+                (*raw).len = (*raw).len.wrapping_add_signed(off as i32);
+            }
+            let proto = bindings::eth_type_trans(raw, rq.dev);
+            bindings::veth_rs_skb_set_protocol(raw, proto);
+            let metalen = (*xdp).data.offset_from((*xdp).data_meta);
+            if metalen > 0 {
+                bindings::veth_rs_skb_metadata_set(raw, metalen as u8);
+            }
+            // INVARIANT: `raw` is still the skb we own.
+            XdpVerdict::Pass(SkBuff(NonNull::new_unchecked(raw)))
+        }
+    }
+
+    /// Runs `prog` on a frame from `ndo_xdp_xmit` or the peer's `XDP_TX`
+    /// (veth.c's `veth_xdp_rcv_one`).
+    pub(crate) fn run_xdp_frame(
+        &mut self,
+        frame: XdpFrame,
+        prog: XdpProg<'_>,
+    ) -> XdpVerdict<XdpFrame> {
+        let rq = self.rq;
+        let f = frame.0.as_ptr();
+        let mut vx = SkbXdpBuff::new(ptr::null_mut());
+        let xdp = &raw mut vx.xdp;
+        // SAFETY: `f` is a frame we own; the rxq info is registered while
+        // the queue has a program; in NAPI context.
+        unsafe {
+            bindings::veth_rs_xdp_convert_frame_to_buff(f, xdp);
+            (*xdp).rxq = rq.xdp_rxq.get();
+            let action = bindings::veth_rs_bpf_prog_run_xdp(prog.0.as_ptr(), xdp);
+            match action {
+                act::PASS => {
+                    if bindings::veth_rs_xdp_update_frame_from_buff(xdp, f) != 0 {
+                        return XdpVerdict::Failed;
+                    }
+                    XdpVerdict::Pass(frame)
+                }
+                act::TX => {
+                    (*(*xdp).rxq).mem.type_ = (*f).mem_type();
+                    match NonNull::new(bindings::veth_rs_xdp_convert_buff_to_frame(xdp)) {
+                        Some(new) => {
+                            core::mem::forget(frame);
+                            // INVARIANT: The new frame owns the buffer.
+                            XdpVerdict::Tx(XdpFrame(new))
+                        }
+                        None => {
+                            self.exception(prog, action);
+                            XdpVerdict::Failed
+                        }
+                    }
+                }
+                act::REDIRECT => {
+                    (*(*xdp).rxq).mem.type_ = (*f).mem_type();
+                    if bindings::xdp_do_redirect(rq.dev, xdp, prog.0.as_ptr()) != 0 {
+                        return XdpVerdict::Failed;
+                    }
+                    core::mem::forget(frame);
+                    XdpVerdict::Redirected
+                }
+                _ => {
+                    self.exception(prog, action);
+                    XdpVerdict::Dropped
+                }
+            }
+        }
+    }
+
+    /// Turns the frames of `batch` into skbs and hands them to GRO
+    /// (veth.c's `veth_xdp_rcv_bulk_skb`); returns how many were dropped
+    /// for lack of memory. Empties the batch.
+    pub(crate) fn receive_frames(&mut self, batch: &mut FrameBatch) -> u32 {
+        let n = batch.n;
+        if n == 0 {
+            return 0;
+        }
+        let mut skbs = [ptr::null_mut::<c_void>(); FrameBatch::CAP];
+        let mut drops = 0;
+        // SAFETY: In NAPI context; `skbs` has room for `n` heads.
+        let got = unsafe { bindings::napi_skb_cache_get_bulk(skbs.as_mut_ptr(), n as u32) };
+        if got == 0 {
+            // Dropping the batch's frames below.
+            drops = n as u32;
+            for &f in &batch.q[..n] {
+                // SAFETY: The batch owns its frames.
+                unsafe { bindings::xdp_return_frame(f) };
+            }
+        } else {
+            for (i, &f) in batch.q[..n].iter().enumerate() {
+                // SAFETY: The batch owns `f`; `skbs[i]` is a zeroed head
+                // from the cache (the cache gives all `n` or none).
+                unsafe {
+                    let skb = bindings::__xdp_build_skb_from_frame(f, skbs[i].cast(), self.rq.dev);
+                    if skb.is_null() {
+                        bindings::xdp_return_frame(f);
+                        drops += 1;
+                    } else {
+                        bindings::veth_rs_napi_gro_receive(self.rq.napi.get(), skb);
+                    }
+                }
+            }
+        }
+        batch.n = 0;
+        drops
+    }
+}
+
+/// Trampolines of the XDP metadata kfuncs (`struct xdp_metadata_ops`):
+/// what the skb behind the buffer knows; nothing for frames.
+pub(super) struct XdpMetadata;
+
+impl XdpMetadata {
+    pub(super) const OPS: bindings::xdp_metadata_ops = bindings::xdp_metadata_ops {
+        xmo_rx_timestamp: Some(Self::rx_timestamp),
+        xmo_rx_hash: Some(Self::rx_hash),
+        xmo_rx_vlan_tag: Some(Self::rx_vlan_tag),
+    };
+
+    /// # Safety
+    ///
+    /// `ctx` is the `xdp_buff` of a program run of this module, thus the
+    /// first field of an `SkbXdpBuff`, during the run.
+    unsafe fn skb(ctx: *const bindings::xdp_md) -> *mut bindings::sk_buff {
+        // SAFETY: By the function's safety requirements.
+        unsafe { (*ctx.cast::<SkbXdpBuff>()).skb }
+    }
+
+    /// The skb's hardware receive timestamp.
+    ///
+    /// # Safety
+    ///
+    /// Called by the kfunc for a program run of this module's device.
+    unsafe extern "C" fn rx_timestamp(ctx: *const bindings::xdp_md, ts: *mut u64) -> c_int {
+        // SAFETY: By the function's safety requirements.
+        let skb = unsafe { Self::skb(ctx) };
+        if skb.is_null() {
+            return -(bindings::ENODATA as c_int);
+        }
+        // SAFETY: The skb is valid during the run; `ts` is writable.
+        unsafe { *ts = bindings::veth_rs_skb_hwtstamp(skb) };
+        0
+    }
+
+    /// The skb's flow hash.
+    ///
+    /// # Safety
+    ///
+    /// Called by the kfunc for a program run of this module's device.
+    unsafe extern "C" fn rx_hash(
+        ctx: *const bindings::xdp_md,
+        hash: *mut u32,
+        rss_type: *mut bindings::xdp_rss_hash_type,
+    ) -> c_int {
+        // SAFETY: By the function's safety requirements.
+        let skb = unsafe { Self::skb(ctx) };
+        if skb.is_null() {
+            return -(bindings::ENODATA as c_int);
+        }
+        // SAFETY: The skb is valid during the run; the outputs writable.
+        unsafe {
+            *hash = bindings::veth_rs_skb_get_hash(skb);
+            *rss_type = if bindings::veth_rs_skb_l4_hash(skb) {
+                bindings::xdp_rss_hash_type_XDP_RSS_TYPE_L4_ANY
+            } else {
+                bindings::xdp_rss_hash_type_XDP_RSS_TYPE_NONE
+            };
+        }
+        0
+    }
+
+    /// The skb's offloaded VLAN tag.
+    ///
+    /// # Safety
+    ///
+    /// Called by the kfunc for a program run of this module's device.
+    unsafe extern "C" fn rx_vlan_tag(
+        ctx: *const bindings::xdp_md,
+        proto: *mut u16,
+        tci: *mut u16,
+    ) -> c_int {
+        // SAFETY: By the function's safety requirements.
+        let skb = unsafe { Self::skb(ctx) };
+        if skb.is_null() {
+            return -(bindings::ENODATA as c_int);
+        }
+        // SAFETY: The skb is valid during the run; the outputs writable.
+        unsafe { bindings::veth_rs_skb_vlan_tag(skb, proto, tci) }
+    }
+}

@@ -1,0 +1,281 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Native XDP on veth_rs (ndo_bpf, ndo_xdp_xmit): each verdict with packet
+# counts on both ends, redirect out of and into veth_rs, the attach rules
+# and errors compared with the C veth, feature changes on the peer, and
+# attach/detach with GRO and channel changes under traffic. The programs
+# are built from tests/bpf/ by `make bpf`.
+ALL_TESTS="xdp_attach_detach xdp_errors_like_veth xdp_pass_counts xdp_drop_counts
+	xdp_tx_back_to_sender xdp_tx_without_peer_napi xdp_redirect_out_and_in
+	xdp_changes_under_traffic"
+. "$(dirname "$0")/lib.sh"
+
+BPF=$VETH_RS_TOP/tests/bpf
+PIN=/sys/fs/bpf/xdp/globals/veth_rs_tx
+
+# A pair vx0 (NS0, 10.3.3.2) <-> vx1 (NS1, 10.3.3.3) of kind $1 (default
+# veth_rs), ARP resolved.
+make_pair() {
+	local kind=${1:-veth_rs}
+	setup_ns NS0 NS1 || return 1
+	ip link add vx0 netns "$NS0" type "$kind" peer name vx1 netns "$NS1" || return 1
+	ip -n "$NS0" addr add 10.3.3.2/24 dev vx0
+	ip -n "$NS1" addr add 10.3.3.3/24 dev vx1
+	ip -n "$NS0" link set vx0 up
+	ip -n "$NS1" link set vx1 up
+	wait_for "ip netns exec $NS0 ping -c1 -W1 10.3.3.3 >/dev/null" 10
+}
+
+# attach NS DEV PROG: native XDP program tests/bpf/PROG.bpf.o on DEV.
+attach() {
+	ip -n "$1" link set dev "$2" xdpdrv obj "$BPF/$3.bpf.o" sec xdp
+}
+
+detach() {
+	ip -n "$1" link set dev "$2" xdpdrv off
+}
+
+# qstat NS DEV NAME: sum over the queues of DEV of its ethtool counter
+# *_queue_N_NAME.
+qstat() {
+	ip netns exec "$1" ethtool -S "$2" |
+		awk -v n="$3" '$1 ~ "_queue_[0-9]+_" n ":$" {s += $2} END {print s + 0}'
+}
+
+# ping_n N: N pings NS0 -> 10.3.3.3 (their outcome is the caller's);
+# prints how many were answered.
+ping_n() {
+	ip netns exec "$NS0" ping -c "$1" -i 0.2 -W 1 10.3.3.3 2>/dev/null |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+
+xdp_attach_detach() {
+	local name="xdp: attach and detach, peer features follow"
+	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
+	attach "$NS1" vx1 xdp_pass
+	check_err $? "attach xdp_pass"
+	ip -n "$NS1" -d link show vx1 | grep -q 'prog/xdp id'
+	check_err $? "ip link does not show the program"
+	# The peer gives up GSO (and TSO) and its max MTU shrinks to a page.
+	check_eq "$(ip netns exec "$NS0" ethtool -k vx0 | awk '/^tcp-segmentation-offload:/ {print $2}')" \
+		off "peer TSO with XDP"
+	local maxmtu
+	maxmtu=$(ip -n "$NS0" -d link show vx0 | sed -n 's/.*maxmtu \([0-9]*\).*/\1/p')
+	[ -n "$maxmtu" ] && [ "$maxmtu" -lt 4096 ]
+	check_err $? "peer max MTU with XDP: $maxmtu"
+	ip -n "$NS0" link set vx0 mtu 9000 2>/dev/null
+	check_fail $? "peer MTU 9000 accepted with XDP on the other end"
+	detach "$NS1" vx1
+	check_err $? "detach"
+	ip -n "$NS1" -d link show vx1 | grep -q 'prog/xdp'
+	check_fail $? "program still shown after detach"
+	check_eq "$(ip netns exec "$NS0" ethtool -k vx0 | awk '/^tcp-segmentation-offload:/ {print $2}')" \
+		on "peer TSO after detach"
+	ip -n "$NS0" link set vx0 mtu 9000
+	check_err $? "peer MTU 9000 after detach"
+	# Attach while down, then up: traffic flows through the program.
+	ip -n "$NS0" link set vx0 mtu 1500
+	ip -n "$NS1" link set vx1 down
+	attach "$NS1" vx1 xdp_pass
+	check_err $? "attach while down"
+	ip -n "$NS1" link set vx1 up
+	check_eq "$(ping_n 3)" 3 "pings with the program attached while down"
+	[ "$(qstat "$NS1" vx1 xdp_packets)" -ge 3 ]
+	check_err $? "NAPI counters with a program attached while down"
+	cleanup_ns
+	log_test "$name"
+}
+
+# What the kernel answers (first error line, or "ok") for kind $1: attach
+# with the peer's MTU too big, attach with fewer rx queues than the peer
+# has tx queues, a valid attach, then shrinking rx channels below the
+# peer's tx queues while attached.
+xdp_errors_of() {
+	local kind=$1 out=()
+	setup_ns NS0 NS1 || return 1
+	ip link add ve0 netns "$NS0" numtxqueues 2 numrxqueues 2 type "$kind" \
+		peer name ve1 netns "$NS1" numtxqueues 2 numrxqueues 2 || return 1
+	ip -n "$NS0" link set ve0 mtu 9000
+	out+=("mtu=$(answer ip -n "$NS1" link set dev ve1 xdpdrv obj "$BPF/xdp_pass.bpf.o" sec xdp)")
+	ip -n "$NS0" link set ve0 mtu 1500
+	ip netns exec "$NS1" ethtool -L ve1 rx 1 tx 1
+	ip netns exec "$NS0" ethtool -L ve0 rx 1 tx 2
+	out+=("rxq=$(answer ip -n "$NS1" link set dev ve1 xdpdrv obj "$BPF/xdp_pass.bpf.o" sec xdp)")
+	ip netns exec "$NS1" ethtool -L ve1 rx 2 tx 1
+	out+=("attach=$(answer ip -n "$NS1" link set dev ve1 xdpdrv obj "$BPF/xdp_pass.bpf.o" sec xdp)")
+	out+=("shrink=$(answer ip netns exec "$NS1" ethtool -L ve1 rx 1)")
+	local IFS=';'
+	echo "${out[*]}"
+	cleanup_ns
+}
+
+# answer CMD...: "ok", or the command's first error line with the driver's
+# name (in extack messages) taken out.
+answer() {
+	local err
+	if err=$("$@" 2>&1 >/dev/null); then
+		echo ok
+	else
+		echo "$err" | head -1 | sed 's/veth_rs: //; s/veth: //'
+	fi
+}
+
+xdp_errors_like_veth() {
+	local name="xdp: attach errors and channel limits as veth" c rs
+	require_c_veth || { log_skip "$name" "no C veth"; return; }
+	c=$(xdp_errors_of veth)
+	rs=$(xdp_errors_of veth_rs)
+	echo "# veth: $c; veth_rs: $rs"
+	check_eq "$rs" "$c" "results"
+	# Neither may succeed where XDP would break.
+	case $rs in *mtu=ok* | *rxq=ok* | *shrink=ok*) check_err 1 "a bad request succeeded: $rs" ;; esac
+	case $rs in *attach=ok*) ;; *) check_err 1 "a valid attach failed: $rs" ;; esac
+	log_test "$name"
+}
+
+xdp_pass_counts() {
+	local name="xdp: XDP_PASS delivers and counts" before after
+	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
+	attach "$NS1" vx1 xdp_pass || check_err 1 "attach"
+	before=$(link_stat "$NS1" vx1 rx_packets)
+	check_eq "$(ping_n 10)" 10 "pings answered"
+	after=$(link_stat "$NS1" vx1 rx_packets)
+	[ $((after - before)) -ge 10 ]
+	check_err $? "rx_packets moved by $((after - before))"
+	[ "$(qstat "$NS1" vx1 xdp_packets)" -ge 10 ]
+	check_err $? "rx_queue xdp_packets: $(qstat "$NS1" vx1 xdp_packets)"
+	[ "$(qstat "$NS1" vx1 xdp_bytes)" -ge 980 ]
+	check_err $? "rx_queue xdp_bytes: $(qstat "$NS1" vx1 xdp_bytes)"
+	check_eq "$(qstat "$NS1" vx1 xdp_drops)" 0 "xdp_drops"
+	# A TCP stream through the program (skbs copied into page-pool pages
+	# when they lack headroom).
+	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
+	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
+	ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 2 >/dev/null 2>&1
+	check_err $? "TCP through XDP_PASS"
+	cleanup_ns
+	log_test "$name"
+}
+
+xdp_drop_counts() {
+	local name="xdp: XDP_DROP drops and counts" drops
+	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
+	attach "$NS1" vx1 xdp_drop || check_err 1 "attach"
+	check_eq "$(ping_n 5)" 0 "pings answered through XDP_DROP"
+	drops=$(qstat "$NS1" vx1 xdp_drops)
+	[ "$drops" -ge 5 ]
+	check_err $? "rx_queue xdp_drops: $drops"
+	detach "$NS1" vx1
+	check_eq "$(ping_n 3)" 3 "pings after detach"
+	cleanup_ns
+	log_test "$name"
+}
+
+xdp_tx_back_to_sender() {
+	local name="xdp: XDP_TX sends back through the peer" before after tx
+	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
+	# The sender's end needs NAPI to take frames: GRO on.
+	ip netns exec "$NS0" ethtool -K vx0 gro on
+	attach "$NS1" vx1 xdp_tx || check_err 1 "attach"
+	before=$(link_stat "$NS0" vx0 rx_packets)
+	ping_n 10 >/dev/null
+	after=$(link_stat "$NS0" vx0 rx_packets)
+	tx=$(qstat "$NS1" vx1 xdp_tx)
+	[ "$tx" -ge 10 ]
+	check_err $? "rx_queue xdp_tx: $tx"
+	[ $((after - before)) -ge 10 ]
+	check_err $? "sender received $((after - before)) packets back"
+	check_eq "$(qstat "$NS1" vx1 xdp_tx_errors)" 0 "xdp_tx_errors"
+	cleanup_ns
+	log_test "$name"
+}
+
+xdp_tx_without_peer_napi() {
+	local name="xdp: XDP_TX to a peer without NAPI counts errors, as veth" err
+	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
+	attach "$NS1" vx1 xdp_tx || check_err 1 "attach"
+	ping_n 5 >/dev/null
+	err=$(qstat "$NS1" vx1 xdp_tx_errors)
+	[ "$err" -ge 5 ]
+	check_err $? "rx_queue xdp_tx_errors: $err"
+	[ "$(link_stat "$NS1" vx1 rx_dropped)" -ge 5 ] || [ "$(link_stat "$NS1" vx1 tx_dropped)" -ge 5 ]
+	check_err $? "drops not in the link stats"
+	cleanup_ns
+	log_test "$name"
+}
+
+# vx1 redirects IPv4 to vy0 (also in NS1), whose peer vy1 sits in NS2:
+# out of veth_rs by XDP_REDIRECT, into veth_rs by ndo_xdp_xmit.
+xdp_redirect_out_and_in() {
+	local name="xdp: XDP_REDIRECT out of one pair into another" ifidx before after
+	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
+	setup_ns NS2 || { check_err 1 "ns"; log_test "$name"; return; }
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+	rm -f "$PIN"
+	ip link add vy0 netns "$NS1" type veth_rs peer name vy1 netns "$NS2"
+	ip -n "$NS1" link set vy0 up
+	ip -n "$NS2" link set vy1 up
+	# ndo_xdp_xmit into vy0 needs NAPI on vy1.
+	ip netns exec "$NS2" ethtool -K vy1 gro on
+	attach "$NS1" vx1 xdp_redirect || check_err 1 "attach"
+	ifidx=$(ip netns exec "$NS1" cat /sys/class/net/vy0/ifindex)
+	ip netns exec "$NS1" bpftool map update pinned "$PIN" key 0 0 0 0 \
+		value $((ifidx & 255)) $((ifidx >> 8 & 255)) 0 0
+	check_err $? "devmap update"
+	before=$(link_stat "$NS2" vy1 rx_packets)
+	ping_n 10 >/dev/null
+	after=$(link_stat "$NS2" vy1 rx_packets)
+	[ $((after - before)) -ge 10 ]
+	check_err $? "vy1 received $((after - before)) redirected packets"
+	[ "$(qstat "$NS1" vx1 xdp_redirect)" -ge 10 ]
+	check_err $? "vx1 rx_queue xdp_redirect: $(qstat "$NS1" vx1 xdp_redirect)"
+	[ "$(qstat "$NS1" vy0 xdp_xmit)" -ge 10 ]
+	check_err $? "vy0 tx_queue xdp_xmit: $(qstat "$NS1" vy0 xdp_xmit)"
+	# Without NAPI on vy1, ndo_xdp_xmit refuses: counted as drops.
+	ip netns exec "$NS2" ethtool -K vy1 gro off
+	ping_n 5 >/dev/null
+	[ "$(link_stat "$NS1" vy0 tx_dropped)" -ge 5 ]
+	check_err $? "vy0 tx_dropped without NAPI on vy1: $(link_stat "$NS1" vy0 tx_dropped)"
+	detach "$NS1" vx1
+	rm -f "$PIN"
+	cleanup_ns
+	log_test "$name"
+}
+
+xdp_changes_under_traffic() {
+	local name="xdp: attach/detach, GRO and channels under traffic" i
+	setup_ns NS0 NS1 || { check_err 1 "ns"; log_test "$name"; return; }
+	ip link add vx0 netns "$NS0" numtxqueues 2 numrxqueues 2 type veth_rs \
+		peer name vx1 netns "$NS1" numtxqueues 2 numrxqueues 2
+	ip -n "$NS0" addr add 10.3.3.2/24 dev vx0
+	ip -n "$NS1" addr add 10.3.3.3/24 dev vx1
+	ip -n "$NS0" link set vx0 up
+	ip -n "$NS1" link set vx1 up
+	wait_for "ip netns exec $NS0 ping -c1 -W1 10.3.3.3 >/dev/null" 10
+	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
+	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
+	ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 15 >/dev/null 2>&1 &
+	local tcp=$!
+	ip netns exec "$NS0" ping -f -w 15 10.3.3.3 >/dev/null 2>&1 &
+	local flood=$!
+	for i in 1 2 3; do
+		attach "$NS1" vx1 xdp_pass || check_err 1 "attach $i"
+		ip netns exec "$NS1" ethtool -K vx1 gro on
+		ip netns exec "$NS1" ethtool -L vx1 rx 1 tx 1 2>/dev/null
+		ip netns exec "$NS1" ethtool -L vx1 rx 2 tx 2 || check_err 1 "channels $i"
+		attach "$NS1" vx1 xdp_drop || check_err 1 "replace $i"
+		ip netns exec "$NS1" ethtool -K vx1 gro off
+		detach "$NS1" vx1 || check_err 1 "detach $i"
+		ip -n "$NS1" link set vx1 down
+		attach "$NS1" vx1 xdp_pass
+		ip -n "$NS1" link set vx1 up
+		detach "$NS1" vx1
+	done
+	wait "$tcp"
+	wait "$flood"
+	check_eq "$(ping_n 3)" 3 "pings after the changes"
+	cleanup_ns
+	log_test "$name"
+}
+
+tests_run
