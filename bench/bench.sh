@@ -7,11 +7,15 @@
 # lock) to run bench/run.sh, then bench/report.py prints the table and
 # writes results/bench-STAMP.{json,md,png} and results/latest.*.
 #   bench/bench.sh [--quick]          (make bench [QUICK=1])
+#   bench/bench.sh --ctl [ctl.sh options]   control-path study (bench/ctl.sh)
 set -euo pipefail
 . "$(dirname "$0")/../qemu/common.sh"
 
-quick=
-[ "${1:-}" = --quick ] && quick=--quick
+quick= ctl=
+case ${1:-} in
+--quick) quick=--quick ;;
+--ctl) ctl=1; shift ;;
+esac
 preflight
 start=$SECONDS
 top=$VETH_RS_TOP
@@ -21,11 +25,27 @@ kdir=$("$top/qemu/kernel.sh" release)
 # The release build of the module, from a copy of the sources (with the
 # qemu/ scripts the Makefile runs the toolchain through). Timestamps are
 # kept so that make rebuilds only what changed.
+# VETH_RS_BENCH_REV=REV measures a committed revision (git archive)
+# instead of the working tree.
 build=$VETH_RS_CACHE/build-release
-mkdir -p "$build/bindings"
-cp -p "$top"/{veth_rs.rs,netdev.rs,Kbuild,Makefile} "$build/"
-cp -p "$top"/bindings/{helpers.c,veth_rs_helper.h} "$build/bindings/"
-rm -rf "$build/qemu" && cp -rp "$top/qemu" "$build/qemu"
+src=$top
+rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
+if [ -n "${VETH_RS_BENCH_REV:-}" ]; then
+	src=$(mktemp -d)
+	trap 'rm -rf "$src"' EXIT
+	git -C "$top" archive "$VETH_RS_BENCH_REV" | tar -x -C "$src"
+	rev=$(git -C "$top" rev-parse --short "$VETH_RS_BENCH_REV")
+fi
+# A file is copied only when its content differs, and then gets a new
+# mtime, so that make rebuilds exactly what changed (also when going back
+# to an older revision).
+sync_file() {
+	mkdir -p "$(dirname "$2")"
+	cmp -s "$1" "$2" || cp "$1" "$2"
+}
+(cd "$src" && ls *.rs Kbuild Makefile bindings/*.[ch] $(find netdev -name '*.rs' 2>/dev/null)) |
+	while read -r f; do sync_file "$src/$f" "$build/$f"; done
+rm -rf "$build/qemu" && cp -rp "$src/qemu" "$build/qemu"
 msg "building veth_rs.ko against the release kernel in $build"
 make -s -C "$build" FLAVOUR=release KDIR="$kdir" modules >&2
 ko=$build/veth_rs.ko
@@ -34,6 +54,16 @@ kver=$(cat "$kdir/include/config/kernel.release")
 case $vermagic in "$kver "*) ;; *) die "$ko is for '$vermagic', not the release kernel $kver" ;; esac
 
 mkdir -p "$top/results"
+if [ -n "$ctl" ]; then
+	raw=results/ctl-$(date -u +%Y%m%d-%H%M%S).jsonl
+	msg "control-path study in the release VM (waiting for the VM lock if taken)"
+	VETH_RS_KO=$ko flock /tmp/veth_rs.vm.lock timeout 1200 "$top/qemu/vm" --release -- \
+		"$top/bench/ctl.sh" "$@" "$top/$raw" || msg "the VM run failed (exit $?)"
+	cd "$top"
+	"$top/qemu/chroot" python3 bench/ctl_report.py "$raw" | tee "${raw%.jsonl}.txt"
+	msg "done in $((SECONDS - start)) s"
+	exit 0
+fi
 stamp=$(date -u +%Y%m%d-%H%M%S)${quick:+-quick}
 raw=results/raw-$stamp.jsonl
 msg "running the benchmarks in the release VM (waiting for the VM lock if taken)"
@@ -53,6 +83,5 @@ vm_time=$((SECONDS - vm_start))
 msg "VM done in $vm_time s"
 [ -s "$top/$raw" ] || die "no results in $raw"
 cd "$top"
-rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 "$top/qemu/chroot" python3 bench/report.py "$raw" --elapsed "$vm_time" --rev "$rev"
 msg "make bench: $((SECONDS - start)) s in all"

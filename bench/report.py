@@ -34,16 +34,17 @@ METRICS = [
     ("pktgen_pps", "pktgen 64B rx", "Mpps", 1e6, True),
     ("iperf3_bps", "iperf3 TCP 1 flow", "Gbit/s", 1e9, True),
     ("tcp_rr_tps", "netperf TCP_RR", "ktrans/s", 1e3, True),
+    ("iperf3_gro_bps", "iperf3, GRO on at rx", "Gbit/s", 1e9, True),
+    ("pktgen_xdp_pps", "pktgen 64B, XDP_PASS", "Mpps", 1e6, True),
     ("ctl_pairs_per_s", "create+delete", "pairs/s", 1, True),
     ("ctl_create_per_s", "create (ip -batch)", "pairs/s", 1, True),
     ("ctl_delete_per_s", "delete (ip -batch)", "pairs/s", 1, True),
     ("mem_bytes_per_pair", "memory per pair", "KiB", 1024, False),
 ]
 
-SKIPPED = [
-    ("GRO on", "skipped: veth_rs has no NAPI/GRO path yet (issue 4)"),
-    ("XDP_PASS on peer", "skipped: veth_rs has no XDP yet (issue 4)"),
-]
+# Rows that bench/run.sh may report as skipped for a driver (a "skip" line
+# with the reason, e.g. the XDP attach error); older runs lack them.
+OPTIONAL = {"iperf3_gro_bps", "pktgen_xdp_pps"}
 
 BOOT_ITERS = 4000
 GOAL = 0.95
@@ -67,9 +68,20 @@ def summarise(samples):
     """{metric: {driver: [values of the measured runs]}}"""
     out = {}
     for s in samples:
-        if s.get("warmup"):
+        if s.get("warmup") or "skip" in s:
             continue
         out.setdefault(s["metric"], {}).setdefault(s["driver"], []).append(s["value"])
+    return out
+
+
+def skips_of(samples):
+    """{metric: {driver: [distinct reasons]}} of the skip lines."""
+    out = {}
+    for s in samples:
+        if "skip" in s:
+            reasons = out.setdefault(s["metric"], {}).setdefault(s["driver"], [])
+            if s["skip"] not in reasons:
+                reasons.append(s["skip"])
     return out
 
 
@@ -129,6 +141,7 @@ def main():
     folder = os.path.dirname(args.raw) or "."
     date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(args.raw)))
     data = summarise(samples)
+    skipped = skips_of(samples)
     drivers = [d for d in DRIVERS if any(d in v for v in data.values())]
     rng = random.Random(1)
 
@@ -137,6 +150,10 @@ def main():
         vals = data.get(key)
         if not vals:
             continue
+        skip = skipped.get(key, {})
+        if skip:
+            label += " (" + ", ".join(f"{d} skipped" for d in skip if d not in vals) + ")"
+            label = label.replace(" ()", "")
         entry = {"label": label, "unit": unit, "scale": scale,
                  "higher_is_better": high, "drivers": {}}
         for d in drivers:
@@ -162,6 +179,13 @@ def main():
             row.append(f"{fmt(s['median'], e['scale'])} [{fmt(s['min'], e['scale'])}-{fmt(s['max'], e['scale'])}]"
                        if s else "-")
         rs = e.get(f"veth_rs/{BASE}")
+        skip = skipped.get(key, {})
+        if not rs and "veth_rs" in skip and "veth_rs" not in e["drivers"]:
+            row += ["SKIP", "", "skipped: " + "; ".join(skip["veth_rs"])]
+            nk = e.get(f"netkit/{BASE}")
+            row[-2] = f"{nk['ratio']:.3f}" if nk else "-"
+            rows.append(row)
+            continue
         if rs:
             lo, hi = rs["ci95"]
             row.append(f"{rs['ratio']:.3f} [{lo:.2f}-{hi:.2f}]")
@@ -175,8 +199,13 @@ def main():
         nk = e.get(f"netkit/{BASE}")
         row[-2] = f"{nk['ratio']:.3f}" if nk else "-"
         rows.append(row)
-    for label, note in SKIPPED:
-        rows.append([label, "-"] + ["-" for _ in drivers] + ["SKIP", "-", note])
+    # Rows with no value at all: every driver skipped, or not measured.
+    for key, label, unit, scale, high in METRICS:
+        if key in summary or key not in OPTIONAL and key not in skipped:
+            continue
+        why = "; ".join(f"{d}: {r}" for d, rs in skipped.get(key, {}).items() for r in rs) \
+            or "not measured in this run"
+        rows.append([label, "-"] + ["-" for _ in drivers] + ["SKIP", "-", "skipped: " + why])
 
     notes = [
         f"{date}; {args.machine}; kernel {meta.get('kernel', '?').split(' ')[0]} (release flavour); "
@@ -188,6 +217,9 @@ def main():
         "Under TCG absolute numbers mean little; ratios measured in the same boot do.",
         "pktgen: packets the peer received (its rx_packets) per second of pktgen time; "
         "drops (backlog full) are not counted as received.",
+        "GRO on: the iperf3 flow again with `ethtool -K gro on` at the receiving end (veth's NAPI path). "
+        "XDP_PASS: pktgen again with tests/bpf/xdp_pass.bpf.o attached in native mode (xdpdrv) at the "
+        "receiving end; a driver that refuses it is reported skipped with the attach error.",
     ]
     if args.elapsed:
         notes.append(f"The VM run (boot included) took {args.elapsed:.0f} s.")
@@ -213,7 +245,7 @@ def main():
 
     result = {"meta": meta, "date": date, "machine": args.machine, "raw": os.path.basename(args.raw),
               "elapsed_s": args.elapsed, "rev": args.rev, "goal": GOAL, "summary": summary,
-              "skipped": dict(SKIPPED), "below_goal": below, "samples": samples}
+              "skipped": skipped, "below_goal": below, "samples": samples}
     with open(stem + ".json", "w") as f:
         json.dump(result, f, indent=1)
     with open(stem + ".md", "w") as f:
@@ -221,12 +253,13 @@ def main():
 
     # Chart data: one line per metric with both ratios and their intervals.
     with open(stem + ".dat", "w") as f:
-        f.write("# label rs lo hi netkit lo hi\n")
+        f.write("# label rs lo hi netkit lo hi rs-skipped\n")
         for key, e in summary.items():
             cols = []
             for d in ("veth_rs", "netkit"):
                 r = e.get(f"{d}/{BASE}")
                 cols += [r["ratio"], r["ci95"][0], r["ci95"][1]] if r else ["NaN"] * 3
+            cols.append(1 if "veth_rs" in skipped.get(key, {}) and "veth_rs" not in e["drivers"] else 0)
             label = e["label"].replace('"', "'")
             f.write(f'"{label}" ' + " ".join(str(c) for c in cols) + "\n")
     title = f"veth_rs and netkit vs C veth, {date}, {args.machine}"

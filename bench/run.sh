@@ -20,6 +20,16 @@
 #            is recorded beside (tx_dropped of bx0, rx_dropped of bx1).
 #   iperf3   one TCP flow bn0 -> bn1, bits/s received.
 #   tcp_rr   netperf TCP_RR bn0 -> bn1, transactions/s.
+#   gro      iperf3 again, with GRO on at the receiving end (`ethtool -K
+#            bx1 gro on`, which puts veth's receive queues on NAPI); veth
+#            and veth_rs only (netkit has no NAPI receive path).
+#   xdp      pktgen again, with tests/bpf/xdp_pass.bpf.o attached to bx1
+#            (`ip link set dev bx1 xdpdrv obj ... sec xdp`, native mode:
+#            plain `xdp` would fall back to the core's generic XDP on a
+#            driver without ndo_bpf); veth and veth_rs
+#            only. If the driver refuses the program, a "skip" line with
+#            the attach error takes the sample's place: no number is made
+#            up for a driver that cannot run XDP.
 #   ctl      `ip -batch` adding N pairs (both ends in namespace bnc) then
 #            deleting them one `link del` each, pairs/s of create, of delete
 #            and of both.
@@ -39,18 +49,33 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || { echo "usage: $0 [--quick] [--runs N] [--drivers LIST] OUT" >&2; exit 2; }
 
-# Run lengths. Runs count the warm-up run.
+# Run lengths (seconds; pairs of the control path). Runs count the
+# warm-up run, which is shorter (W_*): it only has to warm caches and code
+# paths, and its figures are discarded.
 if [ $quick = 1 ]; then
-	runs=${runs:-3} t_pktgen=2 t_iperf=2 t_rr=2 n_pairs=200 budget=240
+	runs=${runs:-3} M_PKTGEN=2 M_IPERF=2 M_RR=2 M_GRO=2 M_XDP=2 M_PAIRS=200 budget=200
+	W_PKTGEN=1 W_IPERF=1 W_RR=1 W_PAIRS=50
 else
-	runs=${runs:-6} t_pktgen=5 t_iperf=10 t_rr=5 n_pairs=1000 budget=1080
+	runs=${runs:-6} M_PKTGEN=5 M_IPERF=10 M_RR=5 M_GRO=10 M_XDP=5 M_PAIRS=1000 budget=1020
+	W_PKTGEN=1 W_IPERF=2 W_RR=1 W_PAIRS=100
 fi
+# durations RUN: the lengths of run RUN.
+durations() {
+	if [ "$1" -eq 0 ]; then
+		t_pktgen=$W_PKTGEN t_iperf=$W_IPERF t_rr=$W_RR t_gro=$W_IPERF t_xdp=$W_PKTGEN n_pairs=$W_PAIRS
+	else
+		t_pktgen=$M_PKTGEN t_iperf=$M_IPERF t_rr=$M_RR t_gro=$M_GRO t_xdp=$M_XDP n_pairs=$M_PAIRS
+	fi
+}
+durations 1
 
 IP0=10.77.0.1 IP1=10.77.0.2
+XDP_OBJ=${VETH_RS_TOP:-$(cd "$(dirname "$0")/.." && pwd)}/tests/bpf/xdp_pass.bpf.o
 TMP=$(mktemp -d)
 SERVERS=()
 
-log() { printf '[bench] %s\n' "$*" >&2; }
+T0=$SECONDS
+log() { printf '[bench %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
 now() { date +%s.%N; }
 # Floating point arithmetic: calc EXPR (awk syntax, variables via -v).
 calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
@@ -73,6 +98,13 @@ emit() {
 	[ "$2" -eq 0 ] && warm=true
 	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","value":%s%s}\n' \
 		"$1" "$2" "$warm" "$3" "$4" "${5:+,$5}" >>"$out"
+}
+
+# skip DRIVER RUN METRIC REASON: the metric could not be measured.
+skip() {
+	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","skip":%s}\n' \
+		"$1" "$2" "$([ "$2" -eq 0 ] && echo true || echo false)" "$3" "$(json_str "$4")" >>"$out"
+	log "$1 run $2: $3 skipped: $4"
 }
 
 # The `ip link add` arguments that make a pair of DRIVER: "NAME ... PEER".
@@ -111,22 +143,22 @@ teardown_pair() {
 pg() { ip netns exec bn0 sh -c "echo '$1' >/proc/net/pktgen/$2"; }
 
 run_pktgen() {
-	local drv=$1 r=$2 mac rx0 rx1 rxd0 rxd1 txd0 txd1 res usec sent errors pps pid
+	local drv=$1 r=$2 metric=${3:-pktgen_pps} secs=${4:-$t_pktgen} mac rx0 rx1 rxd0 rxd1 txd0 txd1 res usec sent errors pps pid
 	mac=$(ip netns exec bn1 cat /sys/class/net/bx1/address)
-	pg rem_device_all kpktgend_0
-	pg "add_device bx0" kpktgend_0
-	pg "count 0" bx0
-	pg "clone_skb 0" bx0
-	pg "pkt_size 60" bx0
-	pg "delay 0" bx0
-	pg "dst $IP1" bx0
-	pg "dst_mac $mac" bx0
-	pg "udp_dst_min 9" bx0
-	pg "udp_dst_max 9" bx0
+	# One shell in bn0 for the whole configuration (each `ip netns exec`
+	# costs a process start, slow under TCG).
+	ip netns exec bn0 sh -c "set -e; d=/proc/net/pktgen
+		echo rem_device_all >\$d/kpktgend_0
+		echo 'add_device bx0' >\$d/kpktgend_0
+		for c in 'count 0' 'clone_skb 0' 'pkt_size 60' 'delay 0' 'dst $IP1' \
+			'dst_mac $mac' 'udp_dst_min 9' 'udp_dst_max 9'; do echo \"\$c\" >\$d/bx0; done" || {
+		log "$drv run $r: pktgen setup failed"
+		return 1
+	}
 	rx0=$(nsstat bn1 bx1 rx_packets) rxd0=$(nsstat bn1 bx1 rx_dropped) txd0=$(nsstat bn0 bx0 tx_dropped)
 	ip netns exec bn0 sh -c 'echo start >/proc/net/pktgen/pgctrl' &
 	pid=$!
-	sleep "$t_pktgen"
+	sleep "$secs"
 	ip netns exec bn0 sh -c 'echo stop >/proc/net/pktgen/pgctrl'
 	wait "$pid"
 	rx1=$(nsstat bn1 bx1 rx_packets) rxd1=$(nsstat bn1 bx1 rx_dropped) txd1=$(nsstat bn0 bx0 tx_dropped)
@@ -140,9 +172,9 @@ run_pktgen() {
 		return 1
 	fi
 	pps=$(calc "($rx1 - $rx0) * 1e6 / $usec")
-	emit "$drv" "$r" pktgen_pps "$pps" \
+	emit "$drv" "$r" "$metric" "$pps" \
 		"\"usec\":$usec,\"sent\":${sent:-0},\"tx_errors\":${errors:-0},\"received\":$((rx1 - rx0)),\"rx_dropped\":$((rxd1 - rxd0)),\"tx_dropped\":$((txd1 - txd0))"
-	log "$drv run $r: pktgen $pps pps received ($((rx1 - rx0)) in $usec us, pktgen sent ${sent:-?}, errors ${errors:-?})"
+	log "$drv run $r: $metric $pps pps received ($((rx1 - rx0)) in $usec us, pktgen sent ${sent:-?}, errors ${errors:-?})"
 }
 
 # Wait until something listens on TCP port $2 in namespace $1.
@@ -156,12 +188,12 @@ wait_listen() {
 }
 
 run_iperf() {
-	local drv=$1 r=$2 srv bps retr
+	local drv=$1 r=$2 metric=${3:-iperf3_bps} secs=${4:-$t_iperf} srv bps retr
 	ip netns exec bn1 taskset -c 1 iperf3 -s -1 -B $IP1 -p 5201 >/dev/null 2>&1 &
 	srv=$!
 	SERVERS+=("$srv")
 	wait_listen bn1 5201 || { log "$drv: iperf3 server did not start"; kill $srv; return 1; }
-	ip netns exec bn0 taskset -c 0 iperf3 -c $IP1 -p 5201 -t "$t_iperf" -J >"$TMP/iperf.json" 2>&1
+	ip netns exec bn0 taskset -c 0 iperf3 -c $IP1 -p 5201 -t "$secs" -J >"$TMP/iperf.json" 2>&1
 	wait "$srv"
 	bps=$(jq -r '.end.sum_received.bits_per_second // empty' "$TMP/iperf.json" 2>/dev/null)
 	retr=$(jq -r '.end.sum_sent.retransmits // 0' "$TMP/iperf.json" 2>/dev/null)
@@ -169,8 +201,8 @@ run_iperf() {
 		log "$drv run $r: iperf3 failed: $(head -c 300 "$TMP/iperf.json")"
 		return 1
 	fi
-	emit "$drv" "$r" iperf3_bps "$bps" "\"retransmits\":${retr:-0}"
-	log "$drv run $r: iperf3 $(calc "$bps / 1e9") Gbit/s"
+	emit "$drv" "$r" "$metric" "$bps" "\"retransmits\":${retr:-0}"
+	log "$drv run $r: $metric $(calc "$bps / 1e9") Gbit/s"
 }
 
 run_rr() {
@@ -188,6 +220,46 @@ run_rr() {
 	fi
 	emit "$drv" "$r" tcp_rr_tps "$tps"
 	log "$drv run $r: TCP_RR $tps trans/s"
+}
+
+# iperf3 with GRO on at the receiving end, then off again.
+run_gro() {
+	local drv=$1 r=$2 err
+	if ! err=$(ip netns exec bn1 ethtool -K bx1 gro on 2>&1); then
+		skip "$drv" "$r" iperf3_gro_bps "ethtool -K bx1 gro on: ${err:-failed}"
+		return 1
+	fi
+	if ! ip netns exec bn1 ethtool -k bx1 | grep -q '^generic-receive-offload: on'; then
+		skip "$drv" "$r" iperf3_gro_bps "GRO still off on bx1 after ethtool -K bx1 gro on"
+		return 1
+	fi
+	run_iperf "$drv" "$r" iperf3_gro_bps "$t_gro"
+	ip netns exec bn1 ethtool -K bx1 gro off
+}
+
+# pktgen with an XDP_PASS program on the receiving end, then detached.
+run_xdp() {
+	local drv=$1 r=$2 err
+	if [ ! -f "$XDP_OBJ" ]; then
+		skip "$drv" "$r" pktgen_xdp_pps "no $XDP_OBJ (make bpf)"
+		return 1
+	fi
+	# xdpdrv: native mode only. Plain `xdp` falls back to generic (skb)
+	# XDP on a driver without ndo_bpf, which would measure the core's
+	# generic hook instead of the driver.
+	if ! err=$(ip -n bn1 link set dev bx1 xdpdrv obj "$XDP_OBJ" sec xdp 2>&1); then
+		# The kernel's reason is the line that names the error.
+		err=$(grep -m1 -iE 'error|not supported|fail' <<<"$err" || head -n 1 <<<"$err")
+		skip "$drv" "$r" pktgen_xdp_pps "XDP_PASS attach refused: ${err:-failed}"
+		return 1
+	fi
+	if ! ip -n bn1 link show dev bx1 | grep -q 'prog/xdp id'; then
+		skip "$drv" "$r" pktgen_xdp_pps "XDP_PASS attach reported success but no native program is shown on bx1"
+		ip -n bn1 link set dev bx1 xdpdrv off 2>/dev/null
+		return 1
+	fi
+	run_pktgen "$drv" "$r" pktgen_xdp_pps "$t_xdp"
+	ip -n bn1 link set dev bx1 xdpdrv off
 }
 
 # Kernel memory now, in kB: Slab + Percpu, after reclaiming what can be.
@@ -274,28 +346,33 @@ features_of() {
 json_str() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1"; }
 
 main() {
-	local r i d n order sep= start=$SECONDS
+	local r i d n order sep= start=$SECONDS warm_end=$SECONDS min_runs=5
+	[ $quick = 1 ] && min_runs=2
 	: >"$out"
 	load_drivers
 	n=$(wc -w <<<"$drivers")
 	[ "$n" -gt 0 ] || { log "no driver to measure"; exit 1; }
 	log "kernel $(uname -r), $(nproc) CPUs, drivers: $drivers, runs: $runs (first is warm-up), quick=$quick"
-	printf '{"meta":{"kernel":%s,"cmdline":%s,"cpus":%d,"quick":%s,"runs":%d,"drivers":%s,"durations":{"pktgen_s":%s,"iperf3_s":%s,"tcp_rr_s":%s,"ctl_pairs":%d},"veth_rs_vermagic":%s,"veth_rs_srcversion":%s,"features":{%s}}}\n' \
+	printf '{"meta":{"kernel":%s,"cmdline":%s,"cpus":%d,"quick":%s,"runs":%d,"drivers":%s,"durations":{"pktgen_s":%s,"iperf3_s":%s,"tcp_rr_s":%s,"gro_iperf3_s":%s,"xdp_pktgen_s":%s,"ctl_pairs":%d},"veth_rs_vermagic":%s,"veth_rs_srcversion":%s,"features":{%s}}}\n' \
 		"$(json_str "$(uname -r) $(uname -v)")" "$(json_str "$(cat /proc/cmdline)")" "$(nproc)" \
 		"$([ $quick = 1 ] && echo true || echo false)" "$runs" \
-		"$(json_str "$drivers")" "$t_pktgen" "$t_iperf" "$t_rr" "$n_pairs" \
+		"$(json_str "$drivers")" "$t_pktgen" "$t_iperf" "$t_rr" "$t_gro" "$t_xdp" "$n_pairs" \
 		"$(json_str "$(modinfo -F vermagic veth_rs 2>/dev/null)")" \
 		"$(json_str "$(cat /sys/module/veth_rs/srcversion 2>/dev/null)")" \
 		"$(for d in $drivers; do printf '%s"%s":%s' "$sep" "$d" "$(json_str "$(features_of "$d")")"; sep=,; done)" >>"$out"
 	read -ra order <<<"$drivers"
 	for ((r = 0; r < runs; r++)); do
 		# Keep within the time budget (20 min, QUICK 5 min, with the
-		# boot): no run that would end past it, once 3 runs are in.
-		if [ $r -ge 4 ] && [ $(((SECONDS - start) * (r + 1) / r)) -gt $budget ]; then
+		# boot and build): once the minimum of measured runs is in (5,
+		# QUICK 2), no run that would end past it.
+		if [ $r -gt $min_runs ] &&
+			[ $((SECONDS - start + (SECONDS - warm_end) / (r - 1))) -gt $budget ]; then
 			log "stopping after $((r - 1)) measured runs: another would pass the ${budget} s budget"
 			break
 		fi
+		[ $r = 1 ] && warm_end=$SECONDS
 		log "run $r$([ $r = 0 ] && echo ' (warm-up)') of $((runs - 1)), $((SECONDS - start)) s"
+		durations "$r"
 		# Rotate the order each run: A B N, B N A, N A B, ...
 		for ((i = 0; i < n; i++)); do
 			d=${order[$(((i + r) % n))]}
@@ -303,6 +380,10 @@ main() {
 				run_pktgen "$d" "$r"
 				run_iperf "$d" "$r"
 				run_rr "$d" "$r"
+				if [ "$d" != netkit ]; then
+					run_gro "$d" "$r"
+					run_xdp "$d" "$r"
+				fi
 			fi
 			teardown_pair
 			run_ctl "$d" "$r"
