@@ -1749,9 +1749,10 @@ pub(crate) trait Driver: Sized + 'static {
         rtnl: &Rtnl,
     ) -> core::result::Result<(), (Error, Option<BpfProg>)>;
 
-    /// Sends frames redirected to the device (`ndo_xdp_xmit`): returns how
-    /// many it took, a prefix of `frames`; the caller frees the others.
-    fn xdp_xmit(dev: &Device<Self>, frames: &XdpFrames<'_>, flags: u32) -> Result<u32>;
+    /// Sends frames redirected to the device (`ndo_xdp_xmit`), giving them
+    /// to rings with [`NapiRx::produce_frames`]; the caller frees the
+    /// frames not taken. An error is reported only if none was taken.
+    fn xdp_xmit(dev: &Device<Self>, frames: &XdpFrames<'_>, flags: u32) -> Result;
 }
 
 /// The callback trampolines of a [`Driver`], and its operation tables.
@@ -2049,9 +2050,11 @@ impl<T: Driver> Adapter<T> {
                 XdpFrames::from_raw(frames, n.max(0) as usize),
             )
         };
-        match T::xdp_xmit(dev, &frames, flags) {
-            Ok(sent) => sent as c_int,
-            Err(e) => e.to_errno(),
+        // What the rings took is sent, whatever the driver says.
+        let result = T::xdp_xmit(dev, &frames, flags);
+        match (frames.taken(), result) {
+            (0, Err(e)) => e.to_errno(),
+            (taken, _) => taken as c_int,
         }
     }
 

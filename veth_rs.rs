@@ -174,12 +174,7 @@ const VETH_XDP_HEADROOM: u32 = netdev::PACKET_HEADROOM + netdev::NET_IP_ALIGN;
 /// Queues frames to the peer's receive ring: from `ndo_xdp_xmit`
 /// (`ndo_xmit`, counted on the peer's queue) or from this end's `XDP_TX`.
 /// The peer must have NAPI on (GRO or a program), or nothing is sent.
-fn veth_xdp_xmit(
-    dev: &Device<Veth>,
-    frames: &XdpFrames<'_>,
-    flags: u32,
-    ndo_xmit: bool,
-) -> Result<u32> {
+fn veth_xdp_xmit(dev: &Device<Veth>, frames: &XdpFrames<'_>, flags: u32, ndo_xmit: bool) -> Result {
     if flags & !netdev::XMIT_FLAGS_MASK != 0 {
         return Err(EINVAL);
     }
@@ -200,12 +195,12 @@ fn veth_xdp_xmit(
         s.peer_tq_xdp_xmit_err
             .fetch_add(u64::from(frames.len() - sent), Ordering::Relaxed);
     }
-    Ok(sent)
+    Ok(())
 }
 
 /// Sends the `XDP_TX` frames of a poll of `rq` out through the peer.
 fn veth_xdp_flush_bq(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
-    let (sent, drops) = bq.flush(|frames| veth_xdp_xmit(rq.dev(), frames, 0, false));
+    let (sent, drops) = bq.flush(rq.dev(), |frames| veth_xdp_xmit(rq.dev(), frames, 0, false));
     let s = rq.drv();
     VethRqStats::add(&s.xdp_tx, u64::from(sent));
     VethRqStats::add(&s.xdp_tx_err, u64::from(drops));
@@ -244,6 +239,7 @@ fn veth_xdp_verdict<P>(
         XdpVerdict::Redirected => st.xdp_redirect += 1,
         XdpVerdict::Dropped => st.xdp_drops += 1,
         XdpVerdict::Failed => st.rx_drops += 1,
+        XdpVerdict::Freed => {}
     }
     None
 }
@@ -839,7 +835,7 @@ impl Driver for Veth {
         Ok(())
     }
 
-    fn xdp_xmit(dev: &Device<Self>, frames: &XdpFrames<'_>, flags: u32) -> Result<u32> {
+    fn xdp_xmit(dev: &Device<Self>, frames: &XdpFrames<'_>, flags: u32) -> Result {
         veth_xdp_xmit(dev, frames, flags, true).inspect_err(|_| {
             dev.drv_priv()
                 .dropped

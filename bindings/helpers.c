@@ -188,6 +188,12 @@ bool veth_rs_bpf_prog_xdp_has_frags(const struct bpf_prog *prog)
 	return prog->aux->xdp_has_frags;
 }
 
+void veth_rs_trace_xdp_bulk_tx(const struct net_device *dev, int sent,
+			       int drops, int err)
+{
+	trace_xdp_bulk_tx(dev, sent, drops, err);
+}
+
 void veth_rs_trace_xdp_exception(const struct net_device *dev,
 				 const struct bpf_prog *prog, u32 act)
 {

@@ -99,6 +99,8 @@ void veth_rs_txq_trans_cond_update(struct netdev_queue *txq);
 /* XDP: programs, buffers and frames, the rx queue info, page pools. */
 u32 veth_rs_bpf_prog_run_xdp(const struct bpf_prog *prog, struct xdp_buff *xdp);
 bool veth_rs_bpf_prog_xdp_has_frags(const struct bpf_prog *prog);
+void veth_rs_trace_xdp_bulk_tx(const struct net_device *dev, int sent,
+			       int drops, int err);
 void veth_rs_trace_xdp_exception(const struct net_device *dev,
 				 const struct bpf_prog *prog, u32 act);
 void veth_rs_xdp_init_buff(struct xdp_buff *xdp, u32 frame_sz,

@@ -136,15 +136,18 @@ impl Drop for XdpFrame {
     }
 }
 
-/// Frames handed to `ndo_xdp_xmit`: the caller keeps those not taken.
+/// Frames handed to `ndo_xdp_xmit` (or flushed from a [`FrameBatch`]):
+/// the caller keeps those not taken.
 ///
 /// # Invariants
 ///
-/// `ptr` points to `n` valid frames, valid for `'a`; each one taken (see
-/// [`NapiRx::produce_frames`]) is a prefix of the array.
+/// `ptr` points to `n` valid frames, valid for `'a`. `ptr[..taken]` were
+/// given to a ring (see [`NapiRx::produce_frames`]) and are not ours any
+/// more; `ptr[taken..n]` still belong to the caller.
 pub(crate) struct XdpFrames<'a> {
     ptr: *mut *mut bindings::xdp_frame,
     n: usize,
+    taken: core::cell::Cell<usize>,
     _p: PhantomData<&'a ()>,
 }
 
@@ -153,12 +156,18 @@ impl XdpFrames<'_> {
     ///
     /// `ptr` points to `n` valid frames that stay valid for the lifetime.
     pub(super) unsafe fn from_raw(ptr: *mut *mut bindings::xdp_frame, n: usize) -> Self {
-        // INVARIANT: By the function's safety requirements.
+        // INVARIANT: By the function's safety requirements; none taken.
         Self {
             ptr,
             n,
+            taken: core::cell::Cell::new(0),
             _p: PhantomData,
         }
+    }
+
+    /// How many frames rings have taken so far.
+    pub(super) fn taken(&self) -> usize {
+        self.taken.get()
     }
 
     /// Number of frames.
@@ -205,24 +214,34 @@ impl FrameBatch {
         Ok(())
     }
 
-    /// Offers the frames to `send`, which takes a prefix of them and says
-    /// how many (or fails, taking none); returns the frames not taken and
-    /// empties the batch. Returns `(sent, not sent)`.
-    pub(crate) fn flush(&mut self, send: impl FnOnce(&XdpFrames<'_>) -> Result<u32>) -> (u32, u32) {
+    /// Offers the frames to `send`, which gives a prefix of them to a ring
+    /// of `dev`'s peer; returns the frames not taken, empties the batch and
+    /// reports it (tracepoint `xdp_bulk_tx`). Returns `(sent, not sent)`.
+    pub(crate) fn flush<T: Driver>(
+        &mut self,
+        dev: &Device<T>,
+        send: impl FnOnce(&XdpFrames<'_>) -> Result,
+    ) -> (u32, u32) {
         let n = self.n;
-        // INVARIANT: `q[..n]` are valid frames, borrowed for the call.
-        let frames = XdpFrames {
-            ptr: self.q.as_mut_ptr(),
-            n,
-            _p: PhantomData,
+        // SAFETY: `q[..n]` are valid frames that the batch owns, borrowed
+        // for the call.
+        let frames = unsafe { XdpFrames::from_raw(self.q.as_mut_ptr(), n) };
+        let err = match send(&frames) {
+            Ok(()) => 0,
+            Err(e) => e.to_errno(),
         };
-        let sent = send(&frames).map_or(0, |s| (s as usize).min(n));
+        let sent = frames.taken();
         for &f in &self.q[sent..n] {
             // SAFETY: Not taken, so still ours.
             unsafe { bindings::xdp_return_frame(f) };
         }
         self.n = 0;
-        (sent as u32, (n - sent) as u32)
+        let (sent, drops) = (sent as u32, (n - sent) as u32);
+        // SAFETY: The device is valid.
+        unsafe {
+            bindings::veth_rs_trace_xdp_bulk_tx(dev.as_raw(), sent as c_int, drops as c_int, err)
+        };
+        (sent, drops)
     }
 }
 
@@ -248,6 +267,9 @@ pub(crate) enum XdpVerdict<P> {
     /// The packet could not be processed (no memory for a copy, a failed
     /// redirect or conversion): freed.
     Failed,
+    /// A passed frame whose buffer cannot hold a frame header any more:
+    /// freed, counted nowhere (as veth.c).
+    Freed,
 }
 
 /// An item of a receive ring.
@@ -318,6 +340,16 @@ impl<T: Driver> Device<T> {
     pub(crate) fn xdp_prog_replace(&self, prog: Option<BpfProg>, _rtnl: &Rtnl) -> Option<BpfProg> {
         let new = prog.map_or(ptr::null_mut(), BpfProg::into_raw);
         let old = self.area().xdp_prog.swap(new, Ordering::AcqRel);
+        // Queues that run the old program switch to the new one (or none)
+        // at once: the returned reference may be put right away. Polls that
+        // still use the old one finish before it is freed (RCU).
+        if !old.is_null() {
+            for rq in self.rx_queues() {
+                if rq.xdp_prog.load(Ordering::Relaxed) == old {
+                    rq.xdp_prog.store(new, Ordering::Release);
+                }
+            }
+        }
         // SAFETY: The slot owned a reference on `old`, which moves to us.
         unsafe { BpfProg::from_raw(old) }
     }
@@ -545,12 +577,12 @@ impl<T: Driver> RxQueue<T> {
 }
 
 impl<T: Driver> NapiRx<'_, T> {
-    /// Puts frames into the queue's ring, in order, until one is longer
-    /// than `max_len` or the ring is full; returns how many it took (a
-    /// prefix of `frames`, now owned by the ring).
+    /// Puts the frames not yet taken into the queue's ring, in order,
+    /// until one is longer than `max_len` or the ring is full; returns how
+    /// many it took (now owned by the ring).
     pub(crate) fn produce_frames(&self, frames: &XdpFrames<'_>, max_len: u32) -> u32 {
         let mut taken = 0;
-        for i in 0..frames.n {
+        for i in frames.taken()..frames.n {
             // SAFETY: By the invariant of `XdpFrames` the entry is valid.
             let f = unsafe { *frames.ptr.add(i) };
             // SAFETY: As above.
@@ -562,6 +594,8 @@ impl<T: Driver> NapiRx<'_, T> {
             if unsafe { bindings::veth_rs_ptr_ring_produce(self.0.ring.get(), tagged) } != 0 {
                 break;
             }
+            // INVARIANT: The ring owns the frame now.
+            frames.taken.set(i + 1);
             taken += 1;
         }
         taken
@@ -746,7 +780,7 @@ impl<'a, T: Driver> Napi<'a, T> {
             match action {
                 act::PASS => {
                     if bindings::veth_rs_xdp_update_frame_from_buff(xdp, f) != 0 {
-                        return XdpVerdict::Failed;
+                        return XdpVerdict::Freed;
                     }
                     XdpVerdict::Pass(frame)
                 }
@@ -792,25 +826,24 @@ impl<'a, T: Driver> Napi<'a, T> {
         let mut drops = 0;
         // SAFETY: In NAPI context; `skbs` has room for `n` heads.
         let got = unsafe { bindings::napi_skb_cache_get_bulk(skbs.as_mut_ptr(), n as u32) };
-        if got == 0 {
-            // Dropping the batch's frames below.
-            drops = n as u32;
-            for &f in &batch.q[..n] {
-                // SAFETY: The batch owns its frames.
-                unsafe { bindings::xdp_return_frame(f) };
-            }
-        } else {
-            for (i, &f) in batch.q[..n].iter().enumerate() {
-                // SAFETY: The batch owns `f`; `skbs[i]` is a zeroed head
-                // from the cache (the cache gives all `n` or none).
-                unsafe {
-                    let skb = bindings::__xdp_build_skb_from_frame(f, skbs[i].cast(), self.rq.dev);
-                    if skb.is_null() {
-                        bindings::xdp_return_frame(f);
-                        drops += 1;
-                    } else {
-                        bindings::veth_rs_napi_gro_receive(self.rq.napi.get(), skb);
-                    }
+        // The cache may give fewer heads than asked (the rest of `skbs` is
+        // then garbage): the frames without one are dropped.
+        let got = (got as usize).min(n);
+        for &f in &batch.q[got..n] {
+            // SAFETY: The batch owns its frames.
+            unsafe { bindings::xdp_return_frame(f) };
+            drops += 1;
+        }
+        for (i, &f) in batch.q[..got].iter().enumerate() {
+            // SAFETY: The batch owns `f`; `skbs[i]` (`i < got`) is a
+            // zeroed head from the cache.
+            unsafe {
+                let skb = bindings::__xdp_build_skb_from_frame(f, skbs[i].cast(), self.rq.dev);
+                if skb.is_null() {
+                    bindings::xdp_return_frame(f);
+                    drops += 1;
+                } else {
+                    bindings::veth_rs_napi_gro_receive(self.rq.napi.get(), skb);
                 }
             }
         }
