@@ -54,10 +54,14 @@ kver=$(cat "$kdir/include/config/kernel.release")
 case $vermagic in "$kver "*) ;; *) die "$ko is for '$vermagic', not the release kernel $kver" ;; esac
 
 mkdir -p "$top/results"
+# VETH_RS_VM_LOCKED=1: the caller holds the VM lock already (a QUICK and a
+# full run back to back, say).
+lock=(flock /tmp/veth_rs.vm.lock)
+[ -n "${VETH_RS_VM_LOCKED:-}" ] && lock=()
 if [ -n "$ctl" ]; then
 	raw=results/ctl-$(date -u +%Y%m%d-%H%M%S).jsonl
 	msg "control-path study in the release VM (waiting for the VM lock if taken)"
-	VETH_RS_KO=$ko flock /tmp/veth_rs.vm.lock timeout 1200 "$top/qemu/vm" --release -- \
+	VETH_RS_KO=$ko "${lock[@]}" timeout 1200 "$top/qemu/vm" --release -- \
 		"$top/bench/ctl.sh" "$@" "$top/$raw" || msg "the VM run failed (exit $?)"
 	cd "$top"
 	"$top/qemu/chroot" python3 bench/ctl_report.py "$raw" | tee "${raw%.jsonl}.txt"
@@ -68,10 +72,6 @@ stamp=$(date -u +%Y%m%d-%H%M%S)${quick:+-quick}
 raw=results/raw-$stamp.jsonl
 msg "running the benchmarks in the release VM (waiting for the VM lock if taken)"
 vm_start=$SECONDS
-# VETH_RS_VM_LOCKED=1: the caller holds the VM lock already (a QUICK and a
-# full run back to back, say).
-lock=(flock /tmp/veth_rs.vm.lock)
-[ -n "${VETH_RS_VM_LOCKED:-}" ] && lock=()
 # A hung guest must not hold the VM lock for good: the whole VM run is
 # bounded (the benchmark budgets itself well within this).
 limit=1500
