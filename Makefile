@@ -28,7 +28,7 @@ RUN := $(TOP)/qemu/chroot
 endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
-.PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf \
+.PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf upstream \
 	lint rust-analyzer run check stress clean bench
 
 default: modules plugin
@@ -57,6 +57,11 @@ $(TOP)/tests/bpf/%.bpf.o: $(TOP)/tests/bpf/%.bpf.c
 	$(RUN) clang -O2 -g -Wall -Werror -target bpf \
 		-I/usr/include/$$($(RUN) gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu) -c -o $@ $<
 
+# The helpers of the upstream selftest net/veth.sh, built in the kernel
+# source tree from which tests/veth_upstream.sh runs it.
+upstream: kernel
+	@$(TOP)/qemu/upstream.sh $(FLAVOUR) >/dev/null
+
 # Test-only modules (the deliberate splat of the runner's self-test).
 selftest-modules: kernel
 	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest LLVM=1 modules
@@ -73,7 +78,7 @@ rust-analyzer: kernel
 run: default
 	$(TOP)/qemu/vm -- $(TOP)/qemu/seed.sh
 
-check: lint plugin bpf selftest-modules
+check: lint plugin bpf upstream selftest-modules
 	$(TOP)/qemu/vm -- $(TOP)/tests/run.sh
 
 # Benchmarks against the C veth, in one boot of the release kernel (the

@@ -7,6 +7,11 @@ set -euo pipefail
 
 root=$(rootfs_dir)
 [ -f "$root/.complete" ] && { msg "rootfs: cached at $root"; exit 0; }
+# One build at a time (two callers may ask for the same rootfs at once).
+mkdir -p "$VETH_RS_CACHE"
+exec 9>"$root.lock"
+flock 9
+[ -f "$root/.complete" ] && { msg "rootfs: cached at $root"; exit 0; }
 preflight 6
 
 if ! command -v debootstrap >/dev/null; then

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XDP_REDIRECT of IPv4 frames (others pass) to the device in slot 0 of the
- * devmap "veth_rs_tx", pinned by name (iproute2 pins it under
- * /sys/fs/bpf/xdp/globals/); the test fills the slot with bpftool.
+ * devmap "veth_rs_tx"; the test loads it with bpftool (pinmaps) and fills
+ * the slot.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -14,7 +14,6 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } veth_rs_tx SEC(".maps");
 
 SEC("xdp")
