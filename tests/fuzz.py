@@ -381,6 +381,17 @@ class Netlink:
                 off += (length + 3) & ~3
 
 
+def clean(nl):
+    """Deletes the devices of the fuzzer's namespace (lo aside); returns
+    how many went."""
+    n = 0
+    for index, name in nl.links():
+        if index != 1 and nl.request(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK,
+                                     ifinfomsg(index=index)) == 0:
+            n += 1
+    return n
+
+
 def errname(err):
     return "OK" if err == 0 else errno.errorcode.get(err, f"E{err}")
 
@@ -400,6 +411,8 @@ def main():
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an answer")
     p.add_argument("--clean-every", type=int, default=200,
                    help="delete the devices of this namespace every N requests")
+    p.add_argument("--max-seconds", type=float, default=0,
+                   help="send no further request after this many seconds (0: no bound)")
     p.add_argument("--show", type=int, help="print message N in hex and exit")
     a = p.parse_args()
     if a.seed is None:
@@ -426,9 +439,17 @@ def main():
             RTM_DELLINK: collections.Counter()}
     total = collections.Counter()
     noreply, cleaned, start = [], 0, time.monotonic()
+    slowest = []  # (seconds, n, type, answer) of the slowest requests
     for n in range(a.count):
+        if a.max_seconds and time.monotonic() - start > a.max_seconds:
+            print(f"# fuzz: time bound of {a.max_seconds:.0f} s reached after {n} requests", flush=True)
+            break
         typ, flags, body = gen.message(n)
+        t0 = time.monotonic()
         err = nl.request(typ, flags, body)
+        slowest.append((time.monotonic() - t0, n, typ, "none" if err is None else errname(err)))
+        if len(slowest) > 20:
+            slowest = sorted(slowest, reverse=True)[:5]
         if err is None:
             noreply.append(n)
             print(f"# fuzz: no answer to message {n} (seed {a.seed}): "
@@ -438,17 +459,18 @@ def main():
             continue
         hist[typ][errname(err)] += 1
         total[errname(err)] += 1
-        if (n + 1) % a.clean_every == 0 or n + 1 == a.count:
-            for index, name in nl.links():
-                if index != 1 and nl.request(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK,
-                                             ifinfomsg(index=index)) == 0:
-                    cleaned += 1
+        if (n + 1) % a.clean_every == 0:
+            cleaned += clean(nl)
         if (n + 1) % 1000 == 0:
             print(f"# fuzz: {n + 1} requests, {time.monotonic() - start:.0f} s", flush=True)
+    cleaned += clean(nl)
     answered = sum(total.values())
     for typ, name in ((RTM_NEWLINK, "NEWLINK"), (RTM_SETLINK, "SETLINK"), (RTM_DELLINK, "DELLINK")):
         h = " ".join(f"{k}={v}" for k, v in hist[typ].most_common())
         print(f"# fuzz: {name:8} {sum(hist[typ].values()):6}: {h}")
+    names = {RTM_NEWLINK: "NEWLINK", RTM_SETLINK: "SETLINK", RTM_DELLINK: "DELLINK"}
+    print("# fuzz: slowest: " + ", ".join(
+        f"#{n} {names[typ]} {ans} {secs:.2f} s" for secs, n, typ, ans in sorted(slowest, reverse=True)[:5]))
     left = [name for index, name in nl.links() if index != 1]
     hist_s = ",".join(f"{k}:{v}" for k, v in total.most_common())
     print(f"fuzz-result seed={a.seed} sent={answered + len(noreply)} answered={answered} "
