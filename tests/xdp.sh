@@ -7,7 +7,7 @@
 # are built from tests/bpf/ by `make bpf`.
 ALL_TESTS="xdp_attach_detach xdp_errors_like_veth xdp_pass_counts xdp_drop_counts
 	xdp_tx_back_to_sender xdp_tx_without_peer_napi xdp_redirect_out_and_in
-	xdp_changes_under_traffic"
+	xdp_redirect_cpumap xdp_changes_under_traffic"
 . "$(dirname "$0")/lib.sh"
 
 BPF=$VETH_RS_TOP/tests/bpf
@@ -154,7 +154,7 @@ xdp_pass_counts() {
 	# when they lack headroom).
 	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
 	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 2 >/dev/null 2>&1
+	timeout 60 ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 2 >/dev/null 2>&1
 	check_err $? "TCP through XDP_PASS"
 	cleanup_ns
 	log_test "$name"
@@ -252,6 +252,29 @@ xdp_redirect_out_and_in() {
 	log_test "$name"
 }
 
+# vx1 redirects IPv4 into a cpumap: CPU 0's kthread builds skbs of the
+# frames and hands them to vx1's stack, so pings are still answered.
+xdp_redirect_cpumap() {
+	local name="xdp: XDP_REDIRECT into a cpumap, delivered by its kthread"
+	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+	rm -rf "$PIN" "$PIN.maps"
+	bpftool prog load "$BPF/xdp_cpumap.bpf.o" "$PIN" type xdp pinmaps "$PIN.maps"
+	check_err $? "load xdp_cpumap"
+	# Entry 0: CPU 0, a 192-frame queue, no program of its own.
+	bpftool map update pinned "$PIN.maps/veth_rs_cpu" key 0 0 0 0 value 192 0 0 0 0 0 0 0
+	check_err $? "cpumap update"
+	nsenter --net="/run/netns/$NS1" bpftool net attach xdpdrv pinned "$PIN" dev vx1
+	check_err $? "attach xdp_cpumap"
+	check_eq "$(ping_n 10)" 10 "pings answered through the cpumap"
+	[ "$(qstat "$NS1" vx1 xdp_redirect)" -ge 10 ]
+	check_err $? "vx1 rx_queue xdp_redirect: $(qstat "$NS1" vx1 xdp_redirect)"
+	detach "$NS1" vx1
+	rm -rf "$PIN" "$PIN.maps"
+	cleanup_ns
+	log_test "$name"
+}
+
 xdp_changes_under_traffic() {
 	local name="xdp: attach/detach, GRO and channels under traffic" i
 	setup_ns NS0 NS1 || { check_err 1 "ns"; log_test "$name"; return; }
@@ -264,7 +287,7 @@ xdp_changes_under_traffic() {
 	wait_for "ip netns exec $NS0 ping -c1 -W1 10.3.3.3 >/dev/null" 10
 	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
 	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 15 >/dev/null 2>&1 &
+	timeout 60 ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 15 >/dev/null 2>&1 &
 	local tcp=$!
 	ip netns exec "$NS0" ping -f -w 15 10.3.3.3 >/dev/null 2>&1 &
 	local flood=$!
