@@ -154,7 +154,8 @@ tests_cleanup() {
 tests_run() {
 	local t
 	trap tests_cleanup EXIT
-	for t in $ALL_TESTS; do
+	# TESTS="a b" runs only those cases (as the kernel's selftests).
+	for t in ${TESTS:-$ALL_TESTS}; do
 		RET=0
 		retmsg=
 		$t

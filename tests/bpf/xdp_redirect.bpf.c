@@ -1,20 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XDP_REDIRECT of IPv4 frames (others pass) to the device in slot 0 of the
- * devmap "veth_rs_tx"; the test loads it with bpftool (pinmaps) and fills
- * the slot.
+ * XDP_REDIRECT of IPv4 frames (others pass) to the device of ifindex
+ * VETH_RS_REDIRECT_IFINDEX in the receiving device's namespace: the test
+ * creates its target with that index (`ip link add ... index N`).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} veth_rs_tx SEC(".maps");
+#define VETH_RS_REDIRECT_IFINDEX 4242
 
 SEC("xdp")
 int xdp_redirect(struct xdp_md *ctx)
@@ -25,7 +20,7 @@ int xdp_redirect(struct xdp_md *ctx)
 
 	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
-	return bpf_redirect_map(&veth_rs_tx, 0, XDP_PASS);
+	return bpf_redirect(VETH_RS_REDIRECT_IFINDEX, 0);
 }
 
 char _license[] SEC("license") = "GPL";
