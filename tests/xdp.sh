@@ -20,7 +20,7 @@ bpffs_up() {
 	mkdir -p "$BPFFS"
 	mountpoint -q "$BPFFS" || mount -t bpf bpf "$BPFFS" || return 1
 	rm -rf "$PIN" "$PIN.maps" 2>/dev/null
-	[ ! -e "$PIN" ]
+	[ ! -e "$PIN" ] && mkdir "$PIN.maps"
 }
 
 # A pair vx0 (NS0, 10.3.3.2) <-> vx1 (NS1, 10.3.3.3) of kind $1 (default
