@@ -442,6 +442,12 @@ traffic_start() {
 	local secs=$1
 	bg ip netns exec "$NSA" iperf3 -c 10.77.0.2 --bidir -t "$secs" --connect-timeout 20000 >/dev/null 2>&1
 	bg ip netns exec "$NSA" ping -f -q -w "$secs" 10.77.0.2 >/dev/null 2>&1
+	# Programs start slowly in a loaded VM: the fault waits until the
+	# traffic is there (100 more packets through vra, up to 60 s).
+	pair_packets
+	TRAFFIC_BASE=$PKTS
+	poll 'pair_packets; [ $((PKTS - TRAFFIC_BASE)) -ge 100 ]' 60
+	check_err $? "no traffic 60 s after starting it"
 }
 
 # Packets vra has sent and received (so both ends' traffic), into PKTS.
