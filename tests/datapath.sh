@@ -7,7 +7,7 @@
 # qdisc when the ring is full.
 ALL_TESTS="gro_off_uses_backlog gro_aggregates gro_stats_equal ethtool_stats_like_veth
 	channels_like_veth channels_under_gro gro_toggle_under_traffic
-	backpressure_no_stuck_queue backpressure_slow_receiver"
+	backpressure_no_stuck_queue"
 . "$(dirname "$0")/lib.sh"
 
 # A pair vrg0 (in NS0, 10.2.2.2) <-> vrg1 (in NS1, 10.2.2.3), with
@@ -208,31 +208,6 @@ backpressure_no_stuck_queue() {
 	tc -n "$NS0" qdisc del dev vrg0 root
 	drop_pair
 	log_test "datapath: flood into a GRO ring through a qdisc, no stuck queue (requeues ${requeues:-?})"
-}
-
-# A receiver slowed down by a busy-looping XDP program cannot keep up with
-# a UDP flood: the ring fills, xmit must return NETDEV_TX_BUSY through the
-# qdisc (requeues) and stop the queue, and the receiver's poll must wake it.
-backpressure_slow_receiver() {
-	local name="datapath: ring full behind a slow receiver: TX_BUSY, requeues, no stuck queue"
-	local requeues
-	make_pair 1 || { check_err 1 "pair setup"; log_test "$name"; return; }
-	tc -n "$NS0" qdisc add dev vrg0 root pfifo limit 10000
-	ip -n "$NS1" link set dev vrg1 xdpdrv obj "$VETH_RS_TOP/tests/bpf/xdp_slow.bpf.o" sec xdp
-	check_err $? "attach xdp_slow"
-	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
-	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	ip netns exec "$NS0" iperf3 -c 10.2.2.3 -u -b 0 -l 64 -t 3 >/dev/null 2>&1
-	requeues=$(tc -n "$NS0" -s qdisc show dev vrg0 | sed -n 's/.*requeues \([0-9]*\).*/\1/p' | head -1)
-	[ "${requeues:-0}" -gt 0 ]
-	check_err $? "no requeue: the ring never filled (requeues ${requeues:-?})"
-	# The queue runs again: traffic still flows through the slow program.
-	ip netns exec "$NS0" ping -c 3 -i 0.2 -W 2 10.2.2.3 >/dev/null
-	check_err $? "no ping after the flood: tx queue stuck?"
-	ip -n "$NS1" link set dev vrg1 xdpdrv off
-	tc -n "$NS0" qdisc del dev vrg0 root
-	drop_pair
-	log_test "$name (requeues ${requeues:-?})"
 }
 
 require_veth_rs || exit $ksft_skip
