@@ -645,11 +645,12 @@ impl<'a, T: Driver> Napi<'a, T> {
     pub(crate) fn run_xdp_skb(&mut self, skb: SkBuff, prog: XdpProg<'_>) -> XdpVerdict<SkBuff> {
         let rq = self.rq;
         let mut raw = skb.into_raw();
-        // SAFETY: `raw` is an skb we own, in NAPI context; its mac header
-        // was set by `eth_type_trans` on the transmit side, and every
-        // pointer below stays within the skb's buffer as the C helpers
-        // document. The rxq info is registered (a program is published only
-        // then) and the page pool exists while NAPI is on.
+        // The skb's mac header was set by `eth_type_trans` on the transmit
+        // side; every pointer below stays within the skb's buffer as the C
+        // helpers document.
+        // SAFETY: `raw` is an skb we own, in NAPI context. The rxq info is
+        // registered (a program is published only then), the page pool
+        // exists while NAPI is on.
         unsafe {
             bindings::veth_rs_skb_prepare_for_gro(raw);
             let mac = bindings::veth_rs_skb_mac_offset(raw);
