@@ -31,6 +31,7 @@ use kernel::{
     types::Opaque,
 };
 
+mod skbf;
 mod xdp;
 pub(crate) use xdp::{caps as xdp_caps, BpfProg, FrameBatch, RingItem, XdpFrames, XdpVerdict};
 pub(crate) use xdp::{
@@ -803,8 +804,7 @@ impl<'a, T: Driver> Napi<'a, T> {
         let raw = skb.into_raw();
         // SAFETY: `raw` is an skb we own; we are in NAPI (BH) context.
         unsafe {
-            bindings::veth_rs_skb_prepare_for_gro(raw);
-            if bindings::veth_rs_skb_shared(raw) || bindings::veth_rs_skb_unclone(raw) != 0 {
+            if skbf::shared(raw) || bindings::veth_rs_skb_unclone(raw) != 0 {
                 bindings::netif_receive_skb(raw);
             } else {
                 bindings::veth_rs_napi_gro_receive(self.rq.napi.get(), raw);
@@ -1313,6 +1313,13 @@ impl SkBuff {
         let raw = self.0.as_ptr();
         core::mem::forget(self);
         raw
+    }
+
+    /// Drops the socket and route the sender's stack left on the skb, as
+    /// the receive side of a device wants it (`skb_prepare_for_gro`).
+    pub(crate) fn prepare_for_gro(&mut self) {
+        // SAFETY: By the type invariant the skb is valid and ours.
+        unsafe { bindings::veth_rs_skb_prepare_for_gro(self.0.as_ptr()) };
     }
 
     /// Length of the packet.
@@ -2382,6 +2389,15 @@ impl<T: Driver> Registration<T> {
     /// Registers kind `kind` for driver `T`.
     pub(crate) fn register(kind: Kind) -> Result<Self> {
         const { assert!(T::POLICY.len() == T::MAX_TYPE + 1) };
+        // The Rust skb accessors assume the C layout's cache-line size.
+        if skbf::SHINFO_SIZE != shinfo_size() {
+            pr_err!(
+                "skb_shared_info takes {} bytes, not {}: build for this kernel\n",
+                shinfo_size(),
+                skbf::SHINFO_SIZE
+            );
+            return Err(EINVAL);
+        }
         let kind = KBox::pin(kind, GFP_KERNEL)?;
         let ops = KBox::pin(LinkOps(Opaque::uninit(), PhantomData), GFP_KERNEL)?;
         // SAFETY: Nobody else sees `ops` yet; zero is a valid value for

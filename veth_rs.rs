@@ -640,8 +640,9 @@ impl Driver for Veth {
             done += 1;
             match item {
                 // From the peer's ndo_start_xmit.
-                RingItem::Skb(skb) => {
+                RingItem::Skb(mut skb) => {
                     st.xdp_bytes += u64::from(skb.len());
+                    skb.prepare_for_gro();
                     let skb = match prog {
                         Some(p) => veth_xdp_verdict(rq, &mut bq, &mut st, napi.run_xdp_skb(skb, p)),
                         None => Some(skb),

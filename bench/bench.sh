@@ -8,13 +8,16 @@
 # writes results/bench-STAMP.{json,md,png} and results/latest.*.
 #   bench/bench.sh [--quick]          (make bench [QUICK=1])
 #   bench/bench.sh --ctl [ctl.sh options]   control-path study (bench/ctl.sh)
+#   bench/bench.sh --profile [profile.sh options]   perf profiles of both
+#                                      drivers (bench/profile.sh)
 set -euo pipefail
 . "$(dirname "$0")/../qemu/common.sh"
 
-quick= ctl=
+quick= ctl= profile=
 case ${1:-} in
 --quick) quick=--quick ;;
 --ctl) ctl=1; shift ;;
+--profile) profile=1; shift ;;
 esac
 preflight
 start=$SECONDS
@@ -58,6 +61,14 @@ mkdir -p "$top/results"
 # full run back to back, say).
 lock=(flock /tmp/veth_rs.vm.lock)
 [ -n "${VETH_RS_VM_LOCKED:-}" ] && lock=()
+if [ -n "$profile" ]; then
+	out=results/profile-$(date -u +%Y%m%d-%H%M%S).txt
+	msg "perf profiles in the release VM (waiting for the VM lock if taken)"
+	VETH_RS_KO=$ko "${lock[@]}" timeout 1200 "$top/qemu/vm" --release -- \
+		"$top/bench/profile.sh" "$@" | tee "$top/$out" || msg "the VM run failed (exit $?)"
+	msg "profiles in $out; done in $((SECONDS - start)) s"
+	exit 0
+fi
 if [ -n "$ctl" ]; then
 	raw=results/ctl-$(date -u +%Y%m%d-%H%M%S).jsonl
 	msg "control-path study in the release VM (waiting for the VM lock if taken)"

@@ -641,7 +641,8 @@ impl<'a, T: Driver> Napi<'a, T> {
     /// `veth_xdp_rcv_skb`): the skb becomes an XDP buffer (copied into
     /// page-pool pages when it is shared, cloned, paged or short of
     /// headroom), and what the program leaves is turned back into the skb
-    /// on `XDP_PASS`.
+    /// on `XDP_PASS`. The caller made the skb ready for the receive side
+    /// first ([`SkBuff::prepare_for_gro`]).
     pub(crate) fn run_xdp_skb(&mut self, skb: SkBuff, prog: XdpProg<'_>) -> XdpVerdict<SkBuff> {
         let rq = self.rq;
         let mut raw = skb.into_raw();
@@ -652,15 +653,14 @@ impl<'a, T: Driver> Napi<'a, T> {
         // registered (a program is published only then), the page pool
         // exists while NAPI is on.
         unsafe {
-            bindings::veth_rs_skb_prepare_for_gro(raw);
-            let mac = bindings::veth_rs_skb_mac_offset(raw);
+            let mac = skbf::mac_offset(raw);
             if mac < 0 {
                 bindings::veth_rs_skb_push(raw, mac.unsigned_abs());
             }
-            if bindings::veth_rs_skb_shared(raw)
+            if skbf::shared(raw)
+                || skbf::is_nonlinear(raw)
+                || skbf::headroom(raw) < PACKET_HEADROOM
                 || bindings::veth_rs_skb_head_is_locked(raw)
-                || bindings::veth_rs_skb_is_nonlinear(raw)
-                || bindings::veth_rs_skb_headroom(raw) < PACKET_HEADROOM
             {
                 let pool = rq.page_pool.load(Ordering::Relaxed);
                 if bindings::skb_pp_cow_data(pool, &mut raw, PACKET_HEADROOM) != 0 {
@@ -668,18 +668,17 @@ impl<'a, T: Driver> Napi<'a, T> {
                     return XdpVerdict::Failed;
                 }
             }
-            let frame_sz =
-                bindings::veth_rs_skb_end_offset(raw) + bindings::veth_rs_skb_shinfo_size();
+            let frame_sz = skbf::end_offset(raw) + skbf::SHINFO_SIZE;
             let mut vx = SkbXdpBuff::new(raw);
             let xdp = &raw mut vx.xdp;
             bindings::veth_rs_xdp_init_buff(xdp, frame_sz, rq.xdp_rxq.get());
             bindings::veth_rs_xdp_prepare_buff(
                 xdp,
                 (*raw).head,
-                bindings::veth_rs_skb_headroom(raw) as c_int,
-                bindings::veth_rs_skb_headlen(raw) as c_int,
+                skbf::headroom(raw) as c_int,
+                skbf::headlen(raw) as c_int,
             );
-            let frags = bindings::veth_rs_skb_nr_frags(raw) != 0;
+            let frags = skbf::nr_frags(raw) != 0;
             if frags {
                 bindings::veth_rs_skb_set_xdp_frags_size(raw, (*raw).data_len);
             }
@@ -736,7 +735,7 @@ impl<'a, T: Driver> Napi<'a, T> {
                 }
                 core::cmp::Ordering::Equal => {}
             }
-            bindings::veth_rs_skb_reset_mac_header(raw);
+            skbf::reset_mac_header(raw);
             (*raw).len -= (*raw).data_len;
             if bindings::veth_rs_xdp_buff_has_frags(xdp) {
                 (*raw).data_len = bindings::veth_rs_skb_xdp_frags_size(raw);
@@ -751,7 +750,7 @@ impl<'a, T: Driver> Napi<'a, T> {
                 (*raw).len = (*raw).len.wrapping_add_signed(off as i32);
             }
             let proto = bindings::eth_type_trans(raw, rq.dev);
-            bindings::veth_rs_skb_set_protocol(raw, proto);
+            skbf::set_protocol(raw, proto);
             let metalen = (*xdp).data.offset_from((*xdp).data_meta);
             if metalen > 0 {
                 bindings::veth_rs_skb_metadata_set(raw, metalen as u8);
