@@ -13,14 +13,15 @@ ALL_TESTS="xdp_attach_detach xdp_errors_like_veth xdp_pass_counts xdp_drop_count
 BPF=$VETH_RS_TOP/tests/bpf
 # A private bpffs for the pins of the programs that bpftool loads (the
 # VM's /sys/fs/bpf is not usable for that).
-BPFFS=/tmp/veth_rs.bpffs
+BPFFS=/tmp/veth_rs_bpffs
 PIN=$BPFFS/veth_rs_redirect
 
 bpffs_up() {
 	mkdir -p "$BPFFS"
 	mountpoint -q "$BPFFS" || mount -t bpf bpf "$BPFFS" || return 1
-	rm -rf "$PIN" "$PIN.maps" 2>/dev/null
-	[ ! -e "$PIN" ] && mkdir "$PIN.maps"
+	rm -rf "$PIN" "${PIN}_maps" 2>/dev/null
+	# No dot in these names: bpffs refuses them, libbpf rewrites them.
+	[ ! -e "$PIN" ] && mkdir "${PIN}_maps"
 }
 
 # A pair vx0 (NS0, 10.3.3.2) <-> vx1 (NS1, 10.3.3.3) of kind $1 (default
@@ -257,14 +258,14 @@ xdp_redirect_out_and_in() {
 xdp_redirect_cpumap() {
 	local name="xdp: XDP_REDIRECT into a cpumap, delivered by its kthread"
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
-	if ! bpffs_up || ! bpftool prog load "$BPF/xdp_cpumap.bpf.o" "$PIN" type xdp pinmaps "$PIN.maps"; then
+	if ! bpffs_up || ! bpftool prog load "$BPF/xdp_cpumap.bpf.o" "$PIN" type xdp pinmaps "${PIN}_maps"; then
 		echo "# bpffs: $(mount | grep -c ' type bpf ') mounts; $(ls -la "$BPFFS" 2>&1 | tr '\n' ' ')"
 		cleanup_ns
 		log_skip "$name" "cannot load and pin the program with bpftool in this VM"
 		return
 	fi
 	# Entry 0: CPU 0, a 192-frame queue, no program of its own.
-	bpftool map update pinned "$PIN.maps/veth_rs_cpu" key 0 0 0 0 value 192 0 0 0 0 0 0 0
+	bpftool map update pinned "${PIN}_maps/veth_rs_cpu" key 0 0 0 0 value 192 0 0 0 0 0 0 0
 	check_err $? "cpumap update"
 	nsenter --net="/run/netns/$NS1" bpftool net attach xdpdrv pinned "$PIN" dev vx1
 	check_err $? "attach xdp_cpumap"
@@ -272,7 +273,7 @@ xdp_redirect_cpumap() {
 	[ "$(qstat "$NS1" vx1 xdp_redirect)" -ge 10 ]
 	check_err $? "vx1 rx_queue xdp_redirect: $(qstat "$NS1" vx1 xdp_redirect)"
 	detach "$NS1" vx1
-	rm -rf "$PIN" "$PIN.maps"
+	rm -rf "$PIN" "${PIN}_maps"
 	cleanup_ns
 	log_test "$name"
 }
