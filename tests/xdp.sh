@@ -3,11 +3,12 @@
 # Native XDP on veth_rs (ndo_bpf, ndo_xdp_xmit): each verdict with packet
 # counts on both ends, redirect out of and into veth_rs, the attach rules
 # and errors compared with the C veth, feature changes on the peer, and
-# attach/detach with GRO and channel changes under traffic. The programs
+# attach/detach with GRO and channel changes under traffic; redirect into
+# a cpumap and an AF_XDP socket (tests/xsk.py). The programs
 # are built from tests/bpf/ by `make bpf`.
 ALL_TESTS="xdp_attach_detach xdp_errors_like_veth xdp_pass_counts xdp_drop_counts
 	xdp_tx_back_to_sender xdp_tx_without_peer_napi xdp_redirect_out_and_in
-	xdp_redirect_cpumap xdp_changes_under_traffic"
+	xdp_redirect_cpumap xdp_redirect_xsk xdp_changes_under_traffic"
 . "$(dirname "$0")/lib.sh"
 
 BPF=$VETH_RS_TOP/tests/bpf
@@ -272,6 +273,41 @@ xdp_redirect_cpumap() {
 	check_eq "$(ping_n 10)" 10 "pings answered through the cpumap"
 	[ "$(qstat "$NS1" vx1 xdp_redirect)" -ge 10 ]
 	check_err $? "vx1 rx_queue xdp_redirect: $(qstat "$NS1" vx1 xdp_redirect)"
+	detach "$NS1" vx1
+	rm -rf "$PIN" "${PIN}_maps"
+	cleanup_ns
+	log_test "$name"
+}
+
+# vx1 redirects IPv4 UDP into an AF_XDP socket (tests/xsk.py, copy mode)
+# bound to its queue 0: the frames must reach the socket's RX ring with
+# their payload, counted as redirects, while other traffic still passes.
+xdp_redirect_xsk() {
+	local name="xdp: XDP_REDIRECT into an AF_XDP socket (copy mode)" out pid rc i
+	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
+	if ! bpffs_up || ! bpftool prog load "$BPF/xdp_xsk.bpf.o" "$PIN" type xdp pinmaps "${PIN}_maps"; then
+		cleanup_ns
+		log_skip "$name" "cannot load and pin the program with bpftool in this VM"
+		return
+	fi
+	nsenter --net="/run/netns/$NS1" bpftool net attach xdpdrv pinned "$PIN" dev vx1
+	check_err $? "attach xdp_xsk"
+	out=$(mktemp)
+	ip netns exec "$NS1" python3 -S "$TESTS_DIR/xsk.py" --dev vx1 \
+		--map "${PIN}_maps/veth_rs_xsks" --expect 5 --timeout 120 >"$out" 2>&1 &
+	pid=$!
+	wait_for "grep -q '^ready' $out || ! kill -0 $pid 2>/dev/null" 120
+	# Ten datagrams with the marker the receiver looks for.
+	ip netns exec "$NS0" bash -c 'for i in 1 2 3 4 5 6 7 8 9 10; do
+		echo "veth_rs-xsk $i" >/dev/udp/10.3.3.3/9; done'
+	wait "$pid"
+	rc=$?
+	echo "# $(tr '\n' ' ' <"$out")"
+	check_err $rc "AF_XDP socket did not get the frames"
+	[ "$(qstat "$NS1" vx1 xdp_redirect)" -ge 5 ]
+	check_err $? "vx1 rx_queue xdp_redirect: $(qstat "$NS1" vx1 xdp_redirect)"
+	check_eq "$(ping_n 3)" 3 "pings (not redirected) answered"
+	rm -f "$out"
 	detach "$NS1" vx1
 	rm -rf "$PIN" "${PIN}_maps"
 	cleanup_ns
