@@ -799,7 +799,8 @@ impl<'a, T: Driver> Napi<'a, T> {
 
     /// Hands `skb` to the stack through GRO (`napi_gro_receive`), or
     /// directly (`netif_receive_skb`) when it cannot be made private for
-    /// GRO to modify (shared, or a clone that cannot be uncloned).
+    /// GRO to modify (shared, or a clone that cannot be uncloned). The
+    /// caller made it ready first ([`SkBuff::prepare_for_gro`]).
     pub(crate) fn gro_receive(&mut self, skb: SkBuff) {
         let raw = skb.into_raw();
         // SAFETY: `raw` is an skb we own; we are in NAPI (BH) context.
@@ -1315,8 +1316,9 @@ impl SkBuff {
         raw
     }
 
-    /// Drops the socket and route the sender's stack left on the skb, as
-    /// the receive side of a device wants it (`skb_prepare_for_gro`).
+    /// Readies the skb for the receive side (`skb_prepare_for_gro`): an skb
+    /// whose destructor is not `sock_wfree` is orphaned from its socket;
+    /// one that keeps its socket is marked for GRO's slow path.
     pub(crate) fn prepare_for_gro(&mut self) {
         // SAFETY: By the type invariant the skb is valid and ours.
         unsafe { bindings::veth_rs_skb_prepare_for_gro(self.0.as_ptr()) };

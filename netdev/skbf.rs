@@ -16,7 +16,35 @@
 //! read (and, for the setters, write) for the duration of the call.
 
 use super::bindings;
-use core::sync::atomic::{AtomicI32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+
+/// `DEBUG_NET_WARN_ON_ONCE(cond)`: with `CONFIG_DEBUG_NET`, a warning (with
+/// a backtrace, tainting) the first time `cond` holds at this call site.
+macro_rules! debug_net_warn_on_once {
+    ($cond:expr) => {{
+        if cfg!(CONFIG_DEBUG_NET) && $cond {
+            static WARNED: AtomicBool = AtomicBool::new(false);
+            if !WARNED.swap(true, Ordering::Relaxed) {
+                kernel::warn_on!(true);
+            }
+        }
+    }};
+}
+
+/// The `headers` group of an skb (`protocol`, `mac_header`, ...), reached
+/// through a raw pointer so that no reference to the union is made.
+///
+/// # Safety
+///
+/// See the module documentation.
+#[inline(always)]
+unsafe fn headers(
+    skb: *mut bindings::sk_buff,
+) -> *mut bindings::sk_buff__bindgen_ty_4__bindgen_ty_1 {
+    // SAFETY: The caller's skb is valid; the union's members all start at
+    // its address, the unnamed struct being one of them.
+    unsafe { (&raw mut (*skb).__bindgen_anon_4).cast() }
+}
 
 /// The `mac_header` value of an skb whose MAC header is not set
 /// (`(typeof(skb->mac_header))~0U`).
@@ -48,7 +76,7 @@ pub(crate) unsafe fn headroom(skb: *const bindings::sk_buff) -> u32 {
 #[inline(always)]
 pub(crate) unsafe fn headlen(skb: *const bindings::sk_buff) -> u32 {
     // SAFETY: The caller's skb is valid.
-    unsafe { (*skb).len - (*skb).data_len }
+    unsafe { (*skb).len.wrapping_sub((*skb).data_len) }
 }
 
 /// `skb_is_nonlinear`: part of the packet is in fragments.
@@ -110,9 +138,8 @@ pub(crate) unsafe fn shared(skb: *const bindings::sk_buff) -> bool {
 /// See the module documentation.
 #[inline(always)]
 unsafe fn mac_header(skb: *const bindings::sk_buff) -> u16 {
-    // SAFETY: The `headers` group is a union of the same fields, named or
-    // not; the skb is valid.
-    unsafe { (*skb).__bindgen_anon_4.__bindgen_anon_1.as_ref().mac_header }
+    // SAFETY: The skb is valid (see `headers`).
+    unsafe { (*headers(skb.cast_mut())).mac_header }
 }
 
 /// `skb_mac_offset`: the MAC header's offset from the data (negative when
@@ -125,10 +152,7 @@ unsafe fn mac_header(skb: *const bindings::sk_buff) -> u16 {
 pub(crate) unsafe fn mac_offset(skb: *const bindings::sk_buff) -> i32 {
     // SAFETY: The caller's skb is valid.
     let mac = unsafe { mac_header(skb) };
-    debug_assert!(
-        mac != MAC_UNSET,
-        "skb_mac_offset of an skb without a MAC header"
-    );
+    debug_net_warn_on_once!(mac == MAC_UNSET);
     // SAFETY: As above.
     i32::from(mac) - unsafe { headroom(skb) } as i32
 }
@@ -143,8 +167,8 @@ pub(crate) unsafe fn reset_mac_header(skb: *mut bindings::sk_buff) {
     // SAFETY: The caller's skb is valid and writable.
     unsafe {
         let off = headroom(skb);
-        debug_assert!(off < u32::from(MAC_UNSET));
-        (*skb).__bindgen_anon_4.__bindgen_anon_1.as_mut().mac_header = off as u16;
+        debug_net_warn_on_once!(off > u32::from(u16::MAX));
+        (*headers(skb)).mac_header = off as u16;
     }
 }
 
@@ -156,5 +180,5 @@ pub(crate) unsafe fn reset_mac_header(skb: *mut bindings::sk_buff) {
 #[inline(always)]
 pub(crate) unsafe fn set_protocol(skb: *mut bindings::sk_buff, proto: bindings::__be16) {
     // SAFETY: The caller's skb is valid and writable.
-    unsafe { (*skb).__bindgen_anon_4.__bindgen_anon_1.as_mut().protocol = proto };
+    unsafe { (*headers(skb)).protocol = proto };
 }
