@@ -1334,7 +1334,7 @@ impl SkBuff {
     pub(crate) fn may_pull(&mut self, len: u32) -> bool {
         let skb = self.0.as_ptr();
         // SAFETY: By the type invariant the skb is valid and ours.
-        let headlen = unsafe { (*skb).len - (*skb).data_len };
+        let headlen = unsafe { skbf::headlen(skb) };
         // The common case, as the inline C fast path: already linear.
         // SAFETY: As above.
         len <= headlen || unsafe { bindings::veth_rs_pskb_may_pull(skb, len) }

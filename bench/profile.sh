@@ -71,7 +71,7 @@ teardown_pair() {
 }
 rx_packets() { ip netns exec pn1 cat /sys/class/net/px1/statistics/rx_packets; }
 
-# record CMD...: perf over all CPUs while CMD runs; prints the report.
+# record CMD...: perf over all CPUs while CMD runs (report: `report`).
 record() {
 	perf record -q -a -g -o "$TMP/perf.data" -- "$@" >/dev/null 2>"$TMP/perf.err" || {
 		log "perf record failed: $(tail -n 3 "$TMP/perf.err")"

@@ -137,11 +137,6 @@ void veth_rs_skb_prepare_for_gro(struct sk_buff *skb)
 	skb_prepare_for_gro(skb);
 }
 
-bool veth_rs_skb_shared(const struct sk_buff *skb)
-{
-	return skb_shared(skb);
-}
-
 int veth_rs_skb_unclone(struct sk_buff *skb)
 {
 	return skb_unclone(skb, GFP_ATOMIC);
@@ -303,39 +298,14 @@ void veth_rs_xdp_clear_features_flag(struct net_device *dev)
 	xdp_clear_features_flag(dev);
 }
 
-unsigned int veth_rs_skb_headroom(const struct sk_buff *skb)
-{
-	return skb_headroom(skb);
-}
-
-unsigned int veth_rs_skb_headlen(const struct sk_buff *skb)
-{
-	return skb_headlen(skb);
-}
-
-bool veth_rs_skb_is_nonlinear(const struct sk_buff *skb)
-{
-	return skb_is_nonlinear(skb);
-}
-
 bool veth_rs_skb_head_is_locked(const struct sk_buff *skb)
 {
 	return skb_head_is_locked(skb);
 }
 
-unsigned int veth_rs_skb_end_offset(const struct sk_buff *skb)
-{
-	return skb_end_offset(skb);
-}
-
 unsigned int veth_rs_skb_shinfo_size(void)
 {
 	return SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
-}
-
-unsigned int veth_rs_skb_nr_frags(const struct sk_buff *skb)
-{
-	return skb_shinfo(skb)->nr_frags;
 }
 
 void veth_rs_skb_set_xdp_frags_size(struct sk_buff *skb, unsigned int size)
@@ -348,19 +318,9 @@ unsigned int veth_rs_skb_xdp_frags_size(const struct sk_buff *skb)
 	return skb_shinfo(skb)->xdp_frags_size;
 }
 
-int veth_rs_skb_mac_offset(const struct sk_buff *skb)
-{
-	return skb_mac_offset(skb);
-}
-
 void veth_rs_skb_pull(struct sk_buff *skb, unsigned int len)
 {
 	__skb_pull(skb, len);
-}
-
-void veth_rs_skb_reset_mac_header(struct sk_buff *skb)
-{
-	skb_reset_mac_header(skb);
 }
 
 void veth_rs_skb_set_tail_pointer(struct sk_buff *skb, int offset)
@@ -371,11 +331,6 @@ void veth_rs_skb_set_tail_pointer(struct sk_buff *skb, int offset)
 void veth_rs_skb_metadata_set(struct sk_buff *skb, u8 len)
 {
 	skb_metadata_set(skb, len);
-}
-
-void veth_rs_skb_set_protocol(struct sk_buff *skb, __be16 protocol)
-{
-	skb->protocol = protocol;
 }
 
 u64 veth_rs_skb_hwtstamp(const struct sk_buff *skb)

@@ -84,7 +84,6 @@ void veth_rs_napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
 /* sk_buff accessors. */
 bool veth_rs_skb_destructor_is_sock_wfree(const struct sk_buff *skb);
 void veth_rs_skb_prepare_for_gro(struct sk_buff *skb);
-bool veth_rs_skb_shared(const struct sk_buff *skb);
 int veth_rs_skb_unclone(struct sk_buff *skb);
 void veth_rs_skb_push(struct sk_buff *skb, unsigned int len);
 
@@ -127,21 +126,13 @@ unsigned int veth_rs_smp_processor_id(void);
 void veth_rs_xdp_clear_features_flag(struct net_device *dev);
 
 /* sk_buff accessors for XDP on skbs. */
-unsigned int veth_rs_skb_headroom(const struct sk_buff *skb);
-unsigned int veth_rs_skb_headlen(const struct sk_buff *skb);
-bool veth_rs_skb_is_nonlinear(const struct sk_buff *skb);
 bool veth_rs_skb_head_is_locked(const struct sk_buff *skb);
-unsigned int veth_rs_skb_end_offset(const struct sk_buff *skb);
 unsigned int veth_rs_skb_shinfo_size(void);
-unsigned int veth_rs_skb_nr_frags(const struct sk_buff *skb);
 void veth_rs_skb_set_xdp_frags_size(struct sk_buff *skb, unsigned int size);
 unsigned int veth_rs_skb_xdp_frags_size(const struct sk_buff *skb);
-int veth_rs_skb_mac_offset(const struct sk_buff *skb);
 void veth_rs_skb_pull(struct sk_buff *skb, unsigned int len);
-void veth_rs_skb_reset_mac_header(struct sk_buff *skb);
 void veth_rs_skb_set_tail_pointer(struct sk_buff *skb, int offset);
 void veth_rs_skb_metadata_set(struct sk_buff *skb, u8 len);
-void veth_rs_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
 u64 veth_rs_skb_hwtstamp(const struct sk_buff *skb);
 u32 veth_rs_skb_get_hash(struct sk_buff *skb);
 bool veth_rs_skb_l4_hash(const struct sk_buff *skb);

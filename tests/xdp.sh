@@ -25,6 +25,15 @@ bpffs_up() {
 	[ ! -e "$PIN" ] && mkdir "${PIN}_maps"
 }
 
+# load_pinned NAME: loads tests/bpf/NAME.bpf.o with bpftool, the program
+# pinned at $PIN and its maps under ${PIN}_maps (so that the test can fill
+# them); prints what is there and fails when it cannot.
+load_pinned() {
+	bpffs_up && bpftool prog load "$BPF/$1.bpf.o" "$PIN" type xdp pinmaps "${PIN}_maps" && return 0
+	echo "# bpffs: $(mount | grep -c ' type bpf ') mounts; $(ls -la "$BPFFS" 2>&1 | tr '\n' ' ')"
+	return 1
+}
+
 # A pair vx0 (NS0, 10.3.3.2) <-> vx1 (NS1, 10.3.3.3) of kind $1 (default
 # veth_rs), ARP resolved.
 make_pair() {
@@ -259,8 +268,7 @@ xdp_redirect_out_and_in() {
 xdp_redirect_cpumap() {
 	local name="xdp: XDP_REDIRECT into a cpumap, delivered by its kthread"
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
-	if ! bpffs_up || ! bpftool prog load "$BPF/xdp_cpumap.bpf.o" "$PIN" type xdp pinmaps "${PIN}_maps"; then
-		echo "# bpffs: $(mount | grep -c ' type bpf ') mounts; $(ls -la "$BPFFS" 2>&1 | tr '\n' ' ')"
+	if ! load_pinned xdp_cpumap; then
 		cleanup_ns
 		log_skip "$name" "cannot load and pin the program with bpftool in this VM"
 		return
@@ -283,9 +291,9 @@ xdp_redirect_cpumap() {
 # bound to its queue 0: the frames must reach the socket's RX ring with
 # their payload, counted as redirects, while other traffic still passes.
 xdp_redirect_xsk() {
-	local name="xdp: XDP_REDIRECT into an AF_XDP socket (copy mode)" out pid rc i
+	local name="xdp: XDP_REDIRECT into an AF_XDP socket (copy mode)" out pid rc
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
-	if ! bpffs_up || ! bpftool prog load "$BPF/xdp_xsk.bpf.o" "$PIN" type xdp pinmaps "${PIN}_maps"; then
+	if ! load_pinned xdp_xsk; then
 		cleanup_ns
 		log_skip "$name" "cannot load and pin the program with bpftool in this VM"
 		return
