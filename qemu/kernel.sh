@@ -54,7 +54,10 @@ run_logged "$log.config" "configuring the $flavour kernel" bash -c "
 	in_rootfs make -C '$src' O='$out' LLVM=1 olddefconfig
 	in_rootfs make -C '$src' O='$out' LLVM=1 rustavailable"
 # Every item the fragments ask for must have survived olddefconfig.
-missing=$(sed -e 's/#.*//' -e '/^\s*$/d' "$cfg/base.config" "$cfg/$flavour.config" | while IFS= read -r item; do
+# A later fragment overrides an earlier one: only the last value of an item counts.
+missing=$(sed -e 's/#.*//' -e '/^\s*$/d' "$cfg/base.config" "$cfg/$flavour.config" |
+	awk -F= '{ if (!($1 in v)) k[n++] = $1; v[$1] = $0 } END { for (i = 0; i < n; i++) print v[k[i]] }' |
+	while IFS= read -r item; do
 	name=${item%%=*} val=${item#*=}
 	if [ "$val" = n ]; then
 		grep -q "^$name=[ym]" "$out/.config" && echo "$item"

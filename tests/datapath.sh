@@ -7,7 +7,7 @@
 # qdisc when the ring is full.
 ALL_TESTS="gro_off_uses_backlog gro_aggregates gro_stats_equal ethtool_stats_like_veth
 	channels_like_veth channels_under_gro gro_toggle_under_traffic
-	backpressure_no_stuck_queue backpressure_tx_busy"
+	backpressure_no_stuck_queue backpressure_tx_busy rx_headroom_like_veth"
 . "$(dirname "$0")/lib.sh"
 
 # A pair vrg0 (in NS0, 10.2.2.2) <-> vrg1 (in NS1, 10.2.2.3), with
@@ -266,6 +266,92 @@ backpressure_tx_busy() {
 	check_err $? "no ping afterwards: tx queue left stopped?"
 	drop_pair
 	log_test "$name (requeues ${requeues:-?})"
+}
+
+# ---- ndo_set_rx_headroom
+
+# A bridge asks its ports for the largest forwarding headroom among them
+# (ndo_set_rx_headroom); a veth end answers by giving both ends the larger
+# of the two ends' requests as needed_headroom. needed_headroom is not
+# shown by ip, so the kprobe event veth_rs_hr on dev_get_stats (which
+# `ip link show` calls) reads it through the kernel's BTF.
+TRACEFS=/sys/kernel/tracing
+
+hr_probe() {
+	mountpoint -q $TRACEFS || mount -t tracefs nodev $TRACEFS || return 1
+	echo 'p:veth_rs_hr dev_get_stats idx=dev->ifindex:s32 hr=dev->needed_headroom:u16' >>$TRACEFS/kprobe_events &&
+		echo 1 >$TRACEFS/events/kprobes/veth_rs_hr/enable
+}
+
+hr_probe_off() {
+	[ -e $TRACEFS/events/kprobes/veth_rs_hr ] || return 0
+	echo 0 >$TRACEFS/events/kprobes/veth_rs_hr/enable
+	echo '-:veth_rs_hr' >>$TRACEFS/kprobe_events
+}
+
+# hr NS DEV: DEV's needed_headroom: the event that follows a marker
+# written into the trace. -s: without it, ip asks the kernel to skip the
+# stats, and dev_get_stats is not called.
+hr() {
+	local idx mark="veth_rs_hr_mark_$RANDOM$RANDOM"
+	echo "$mark" >$TRACEFS/trace_marker
+	idx=$(ip -s -n "$1" -j link show dev "$2" | jq '.[0].ifindex')
+	sed -n "/$mark/,\$ s/.* idx=$idx hr=\(0x[0-9a-f]*\|[0-9]*\)\$/\1/p" $TRACEFS/trace | tail -1
+}
+
+# Both ends' needed_headroom, "vrg0/vrg1".
+hr_both() {
+	echo "$(($(hr "$NS0" vrg0)))/$(($(hr "$NS1" vrg1)))"
+}
+
+# rx_headroom_of KIND: the ends' headroom as bridges in either namespace
+# take in and let go of the pair's ends and a VXLAN port (a headroom of
+# its own, for its encapsulation).
+rx_headroom_of() {
+	local out=()
+	setup_ns NS0 NS1 || return 1
+	ip link add vrg0 netns "$NS0" type "$1" peer name vrg1 netns "$NS1" || return 1
+	out+=("alone $(hr_both)")
+	ip -n "$NS1" link add br0 type bridge
+	ip -n "$NS1" link add vxl0 type vxlan id 42 dstport 4789 || return 1
+	ip -n "$NS1" link set vxl0 master br0
+	out+=("vxlan $(($(hr "$NS1" vxl0)))")
+	ip -n "$NS1" link set vrg1 master br0
+	out+=("vrg1-bridged $(hr_both)")
+	ip -n "$NS0" link add br0 type bridge
+	ip -n "$NS0" link set vrg0 master br0
+	out+=("vrg0-bridged-too $(hr_both)")
+	ip -n "$NS1" link set vxl0 nomaster
+	out+=("vxlan-gone $(hr_both)")
+	ip -n "$NS1" link set vxl0 master br0
+	out+=("vxlan-back $(hr_both)")
+	ip -n "$NS1" link set vrg1 nomaster
+	out+=("vrg1-unbridged $(hr_both)")
+	cleanup_ns
+	echo "${out[*]}"
+}
+
+rx_headroom_like_veth() {
+	local name="datapath: ndo_set_rx_headroom from a bridge, as C veth" mine theirs
+	if ! hr_probe; then
+		log_skip "$name" "no kprobe events with BTF arguments in this kernel"
+		return
+	fi
+	mine=$(rx_headroom_of veth_rs)
+	check_err $? "veth_rs set-up: $mine"
+	theirs=$(rx_headroom_of veth)
+	check_err $? "veth set-up: $theirs"
+	hr_probe_off
+	echo "# veth_rs: $mine"
+	echo "# veth:    $theirs"
+	local v
+	v=$(echo "$mine" | sed -n 's/.*vxlan \([0-9]*\).*/\1/p')
+	check_eq "$mine" "alone 0/0 vxlan $v vrg1-bridged $v/$v vrg0-bridged-too $v/$v vxlan-gone 0/0 vxlan-back $v/$v vrg1-unbridged 0/0" \
+		"headroom of the ends"
+	[ "${v:-0}" -gt 0 ]
+	check_err $? "the VXLAN port has no headroom: nothing was asked of the pair"
+	check_eq "$mine" "$theirs" "veth_rs and veth"
+	log_test "$name"
 }
 
 require_veth_rs || exit $ksft_skip

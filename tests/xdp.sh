@@ -8,7 +8,8 @@
 # are built from tests/bpf/ by `make bpf`.
 ALL_TESTS="xdp_attach_detach xdp_errors_like_veth xdp_pass_counts xdp_drop_counts
 	xdp_tx_back_to_sender xdp_tx_without_peer_napi xdp_redirect_out_and_in
-	xdp_redirect_cpumap xdp_redirect_xsk xdp_changes_under_traffic"
+	xdp_redirect_cpumap xdp_redirect_xsk xdp_metadata_like_veth
+	xdp_changes_under_traffic"
 . "$(dirname "$0")/lib.sh"
 
 BPF=$VETH_RS_TOP/tests/bpf
@@ -25,11 +26,16 @@ bpffs_up() {
 	[ ! -e "$PIN" ] && mkdir "${PIN}_maps"
 }
 
-# load_pinned NAME: loads tests/bpf/NAME.bpf.o with bpftool, the program
-# pinned at $PIN and its maps under ${PIN}_maps (so that the test can fill
-# them); prints what is there and fails when it cannot.
+# load_pinned NAME [NS DEV]: loads tests/bpf/NAME.bpf.o with bpftool, the
+# program pinned at $PIN and its maps under ${PIN}_maps (so that the test
+# can fill them); with NS and DEV, bound to device DEV of namespace NS (as
+# programs calling the XDP metadata kfuncs must be). Prints what is there
+# and fails when it cannot.
 load_pinned() {
-	bpffs_up && bpftool prog load "$BPF/$1.bpf.o" "$PIN" type xdp pinmaps "${PIN}_maps" && return 0
+	local net=() bind=()
+	[ $# -ge 3 ] && net=(nsenter --net="/run/netns/$2") bind=(xdpmeta_dev "$3")
+	bpffs_up && "${net[@]}" bpftool prog load "$BPF/$1.bpf.o" "$PIN" type xdp \
+		pinmaps "${PIN}_maps" "${bind[@]}" && return 0
 	echo "# bpffs: $(mount | grep -c ' type bpf ') mounts; $(ls -la "$BPFFS" 2>&1 | tr '\n' ' ')"
 	return 1
 }
@@ -319,6 +325,78 @@ xdp_redirect_xsk() {
 	detach "$NS1" vx1
 	rm -rf "$PIN" "${PIN}_maps"
 	cleanup_ns
+	log_test "$name"
+}
+
+# meta_read: what tests/bpf/xdp_meta.bpf.c recorded, as one line.
+meta_read() {
+	bpftool -j map lookup pinned "${PIN}_maps/veth_rs_meta" key 0 0 0 0 |
+		jq -r '.formatted.value | "n=\(.packets) ts=\(.ts_ret)/\(.timestamp)" +
+			" hash=\(.hash_ret)/\(.hash)/\(.rss_type)" +
+			" vlan=\(.vlan_ret)/\(.vlan_proto)/\(.vlan_tci)"'
+}
+
+# send_udp NS ADDR: one datagram to ADDR:7777 from source port 5555 (the
+# same flow, thus the same flow hash, whatever the driver).
+send_udp() {
+	echo veth_rs-meta | ip netns exec "$1" socat -u - "UDP4-SENDTO:$2:7777,sourceport=5555"
+}
+
+# meta_of KIND: what the XDP metadata kfuncs answer on the receiving end
+# of a pair of kind KIND, for a datagram whose skb came from the peer,
+# the same datagram through VLAN 5 on top of the pair (tag offloaded into
+# the skb), and a frame that came in by ndo_xdp_xmit (no skb behind it).
+meta_of() {
+	local kind=$1 out=()
+	make_pair "$kind" || return 1
+	load_pinned xdp_meta "$NS1" vx1 || return 1
+	nsenter --net="/run/netns/$NS1" bpftool net attach xdpdrv pinned "$PIN" dev vx1 || return 1
+	send_udp "$NS0" 10.3.3.3
+	out+=("skb: $(meta_read)")
+	# The tag as tx VLAN offload leaves it: in the skb, not in the frame
+	# (tests/bpf/tc_vlan_push.bpf.c on vx0's egress).
+	ip netns exec "$NS0" tc qdisc add dev vx0 clsact &&
+		ip netns exec "$NS0" tc filter add dev vx0 egress bpf da \
+			obj "$BPF/tc_vlan_push.bpf.o" sec tc || return 1
+	send_udp "$NS0" 10.3.3.3
+	out+=("vlan: $(meta_read)")
+	ip netns exec "$NS0" tc qdisc del dev vx0 clsact
+	# Frames: vx1 redirects to vy0 (ifindex 4242), whose peer vy1 (NS2)
+	# runs the program on what ndo_xdp_xmit put in its ring.
+	detach "$NS1" vx1
+	setup_ns NS2 || return 1
+	ip link add vy0 index 4242 netns "$NS1" type "$kind" peer name vy1 netns "$NS2"
+	ip -n "$NS1" link set vy0 up
+	ip -n "$NS2" link set vy1 up
+	load_pinned xdp_meta "$NS2" vy1 || return 1
+	nsenter --net="/run/netns/$NS2" bpftool net attach xdpdrv pinned "$PIN" dev vy1 || return 1
+	attach "$NS1" vx1 xdp_redirect || return 1
+	send_udp "$NS0" 10.3.3.3
+	out+=("frame: $(meta_read)")
+	detach "$NS1" vx1
+	rm -rf "$PIN" "${PIN}_maps"
+	cleanup_ns
+	local IFS=';'
+	echo "${out[*]}"
+}
+
+# xdp_metadata_ops: the driver's answers, checked against what they must
+# be and against C veth's for the same datagrams in the same boot (the
+# flow hash included: same flow, same boot key).
+xdp_metadata_like_veth() {
+	local name="xdp: metadata kfuncs (timestamp, hash, VLAN) as C veth" mine theirs
+	mine=$(meta_of veth_rs)
+	check_err $? "veth_rs set-up: $mine"
+	echo "# veth_rs: $mine"
+	theirs=$(meta_of veth)
+	check_err $? "veth set-up: $theirs"
+	echo "# veth:    $theirs"
+	# An skb from the peer: timestamp 0, an L4 hash (XDP_RSS_TYPE_L4_ANY
+	# = 8), no tag (-ENODATA); the tagged one: 0x8100, VLAN 5; frames:
+	# -ENODATA from all three.
+	[[ $mine =~ ^"skb: n=1 ts=0/0 hash=0/"[1-9][0-9]*"/8 vlan=-61/0/0;vlan: n=2 ts=0/0 hash=0/"[1-9][0-9]*"/8 vlan=0/33024/5;frame: n=1 ts=-61/0 hash=-61/0/0 vlan=-61/0/0"$ ]]
+	check_err $? "unexpected answers: $mine"
+	check_eq "$mine" "$theirs" "veth_rs and veth answers"
 	log_test "$name"
 }
 
