@@ -277,17 +277,26 @@ backpressure_tx_busy() {
 # `ip link show` calls) reads it through the kernel's BTF.
 TRACEFS=/sys/kernel/tracing
 
+# The trace clock is made global so that the marker (hr) and the event,
+# recorded on different CPUs, sort in the order they happened.
+HR_CLOCK=
 hr_probe() {
 	mountpoint -q $TRACEFS || mount -t tracefs nodev $TRACEFS || return 1
-	echo 'p:veth_rs_hr dev_get_stats idx=dev->ifindex:s32 hr=dev->needed_headroom:u16' >>$TRACEFS/kprobe_events &&
+	hr_probe_off
+	HR_CLOCK=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $TRACEFS/trace_clock)
+	echo global >$TRACEFS/trace_clock &&
+		echo 'p:veth_rs_hr dev_get_stats idx=dev->ifindex:s32 hr=dev->needed_headroom:u16' >>$TRACEFS/kprobe_events &&
 		echo 1 >$TRACEFS/events/kprobes/veth_rs_hr/enable
 }
 
 hr_probe_off() {
+	[ -z "$HR_CLOCK" ] || echo "$HR_CLOCK" >$TRACEFS/trace_clock
+	HR_CLOCK=
 	[ -e $TRACEFS/events/kprobes/veth_rs_hr ] || return 0
 	echo 0 >$TRACEFS/events/kprobes/veth_rs_hr/enable
 	echo '-:veth_rs_hr' >>$TRACEFS/kprobe_events
 }
+CLEANUP_HOOK=hr_probe_off
 
 # hr NS DEV: DEV's needed_headroom: the event that follows a marker
 # written into the trace. -s: without it, ip asks the kernel to skip the
@@ -299,15 +308,30 @@ hr() {
 	sed -n "/$mark/,\$ s/.* idx=$idx hr=\(0x[0-9a-f]*\|[0-9]*\)\$/\1/p" $TRACEFS/trace | tail -1
 }
 
+# hr_num NS DEV: hr in decimal, "?" when no event was read.
+hr_num() {
+	local v
+	v=$(hr "$1" "$2")
+	[ -n "$v" ] && echo $((v)) || echo "?"
+}
+
 # Both ends' needed_headroom, "vrg0/vrg1".
 hr_both() {
-	echo "$(($(hr "$NS0" vrg0)))/$(($(hr "$NS1" vrg1)))"
+	echo "$(hr_num "$NS0" vrg0)/$(hr_num "$NS1" vrg1)"
 }
 
 # rx_headroom_of KIND: the ends' headroom as bridges in either namespace
 # take in and let go of the pair's ends and a VXLAN port (a headroom of
 # its own, for its encapsulation).
 rx_headroom_of() {
+	local rc
+	rx_headroom_steps "$@"
+	rc=$?
+	cleanup_ns
+	return $rc
+}
+
+rx_headroom_steps() {
 	local out=()
 	setup_ns NS0 NS1 || return 1
 	ip link add vrg0 netns "$NS0" type "$1" peer name vrg1 netns "$NS1" || return 1
@@ -315,7 +339,7 @@ rx_headroom_of() {
 	ip -n "$NS1" link add br0 type bridge
 	ip -n "$NS1" link add vxl0 type vxlan id 42 dstport 4789 || return 1
 	ip -n "$NS1" link set vxl0 master br0
-	out+=("vxlan $(($(hr "$NS1" vxl0)))")
+	out+=("vxlan $(hr_num "$NS1" vxl0)")
 	ip -n "$NS1" link set vrg1 master br0
 	out+=("vrg1-bridged $(hr_both)")
 	ip -n "$NS0" link add br0 type bridge
@@ -327,14 +351,14 @@ rx_headroom_of() {
 	out+=("vxlan-back $(hr_both)")
 	ip -n "$NS1" link set vrg1 nomaster
 	out+=("vrg1-unbridged $(hr_both)")
-	cleanup_ns
 	echo "${out[*]}"
 }
 
 rx_headroom_like_veth() {
 	local name="datapath: ndo_set_rx_headroom from a bridge, as C veth" mine theirs
-	if ! hr_probe; then
-		log_skip "$name" "no kprobe events with BTF arguments in this kernel"
+	if ! require_c_veth || ! hr_probe; then
+		hr_probe_off
+		log_skip "$name" "needs veth.ko and kprobe events with BTF arguments (debug flavour)"
 		return
 	fi
 	mine=$(rx_headroom_of veth_rs)

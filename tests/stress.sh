@@ -366,7 +366,9 @@ churn() {
 	modprobe_off
 	ns_add NSC
 	: >"$WORK/errs"
-	while [ $made -lt "$CHURN_PAIRS" ] && [ $SECONDS -lt $end ]; do
+	# (A request limit too, so that a run making no pairs ends early.)
+	while [ $made -lt "$CHURN_PAIRS" ] && [ $SECONDS -lt $end ] &&
+		[ $sent -lt $((10 * CHURN_PAIRS)) ]; do
 		for w in 1 2; do
 			churn_batch "$n" "$NSC" >"$WORK/b$w"
 		done
@@ -407,7 +409,7 @@ churn() {
 	check_err $? "only $made pairs made of $sent requests"
 	check_eq "$left" 0 "vrk* devices left"
 	[ "$made" -ge "$CHURN_PAIRS" ]
-	check_err $? "only $made of $CHURN_PAIRS pairs made within $CHURN_SECS s"
+	check_err $? "only $made of $CHURN_PAIRS pairs made (in $sent requests, bound $CHURN_SECS s)"
 	modprobe_restore
 	PAIRS_CREATED=$((PAIRS_CREATED + made))
 	PAIRS_DELETED=$((PAIRS_DELETED + gone + swept))

@@ -328,9 +328,12 @@ xdp_redirect_xsk() {
 	log_test "$name"
 }
 
-# meta_read: what tests/bpf/xdp_meta.bpf.c recorded, as one line.
+# meta_read N: what tests/bpf/xdp_meta.bpf.c recorded, as one line, once
+# it has seen N datagrams (or after 10 s: the line then shows fewer).
 meta_read() {
-	bpftool -j map lookup pinned "${PIN}_maps/veth_rs_meta" key 0 0 0 0 |
+	local m="${PIN}_maps/veth_rs_meta"
+	wait_for "[ \"\$(bpftool -j map lookup pinned $m key 0 0 0 0 | jq .formatted.value.packets)\" -ge $1 ]" 10
+	bpftool -j map lookup pinned "$m" key 0 0 0 0 |
 		jq -r '.formatted.value | "n=\(.packets) ts=\(.ts_ret)/\(.timestamp)" +
 			" hash=\(.hash_ret)/\(.hash)/\(.rss_type)" +
 			" vlan=\(.vlan_ret)/\(.vlan_proto)/\(.vlan_tci)"'
@@ -347,19 +350,28 @@ send_udp() {
 # the same datagram through VLAN 5 on top of the pair (tag offloaded into
 # the skb), and a frame that came in by ndo_xdp_xmit (no skb behind it).
 meta_of() {
+	local rc
+	meta_steps "$@"
+	rc=$?
+	rm -rf "$PIN" "${PIN}_maps"
+	cleanup_ns
+	return $rc
+}
+
+meta_steps() {
 	local kind=$1 out=()
 	make_pair "$kind" || return 1
 	load_pinned xdp_meta "$NS1" vx1 || return 1
 	nsenter --net="/run/netns/$NS1" bpftool net attach xdpdrv pinned "$PIN" dev vx1 || return 1
 	send_udp "$NS0" 10.3.3.3
-	out+=("skb: $(meta_read)")
+	out+=("skb: $(meta_read 1)")
 	# The tag as tx VLAN offload leaves it: in the skb, not in the frame
 	# (tests/bpf/tc_vlan_push.bpf.c on vx0's egress).
 	ip netns exec "$NS0" tc qdisc add dev vx0 clsact &&
 		ip netns exec "$NS0" tc filter add dev vx0 egress bpf da \
 			obj "$BPF/tc_vlan_push.bpf.o" sec tc || return 1
 	send_udp "$NS0" 10.3.3.3
-	out+=("vlan: $(meta_read)")
+	out+=("vlan: $(meta_read 2)")
 	ip netns exec "$NS0" tc qdisc del dev vx0 clsact
 	# Frames: vx1 redirects to vy0 (ifindex 4242), whose peer vy1 (NS2)
 	# runs the program on what ndo_xdp_xmit put in its ring.
@@ -372,10 +384,8 @@ meta_of() {
 	nsenter --net="/run/netns/$NS2" bpftool net attach xdpdrv pinned "$PIN" dev vy1 || return 1
 	attach "$NS1" vx1 xdp_redirect || return 1
 	send_udp "$NS0" 10.3.3.3
-	out+=("frame: $(meta_read)")
+	out+=("frame: $(meta_read 1)")
 	detach "$NS1" vx1
-	rm -rf "$PIN" "${PIN}_maps"
-	cleanup_ns
 	local IFS=';'
 	echo "${out[*]}"
 }
@@ -385,6 +395,10 @@ meta_of() {
 # flow hash included: same flow, same boot key).
 xdp_metadata_like_veth() {
 	local name="xdp: metadata kfuncs (timestamp, hash, VLAN) as C veth" mine theirs
+	if [ ! -e /sys/kernel/btf/vmlinux ] || ! require_c_veth; then
+		log_skip "$name" "needs kernel BTF (debug flavour) and veth.ko"
+		return
+	fi
 	mine=$(meta_of veth_rs)
 	check_err $? "veth_rs set-up: $mine"
 	echo "# veth_rs: $mine"
