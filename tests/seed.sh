@@ -44,19 +44,23 @@ iperf3_tcp() {
 }
 
 stats_equal() {
-	local i rx0 tx0 rx1 tx1
-	# Counters may move under neighbour traffic: take a quiet snapshot.
+	local i rx0 tx0 rx1 tx1 rxb0 txb1
+	# Counters may move under neighbour traffic (IPv6 router solicitations,
+	# MLD reports) between the reads: take a quiet snapshot, bytes
+	# included (a 70-byte solicitation between two reads failed it once).
 	for i in 1 2 3 4 5; do
 		rx0=$(link_stat "$NS0" vrs0 rx_packets) tx0=$(link_stat "$NS0" vrs0 tx_packets)
 		rx1=$(link_stat "$NS1" vrs1 rx_packets) tx1=$(link_stat "$NS1" vrs1 tx_packets)
-		[ "$rx0" = "$tx1" ] && [ "$rx1" = "$tx0" ] && break
+		rxb0=$(link_stat "$NS0" vrs0 rx_bytes) txb1=$(link_stat "$NS1" vrs1 tx_bytes)
+		[ "$rx0" = "$tx1" ] && [ "$rx1" = "$tx0" ] && [ "$rxb0" = "$txb1" ] &&
+			[ "$tx1" = "$(link_stat "$NS1" vrs1 tx_packets)" ] && break
 		sleep 1
 	done
 	check_eq "$rx0" "$tx1" "rx_packets of vrs0 vs tx_packets of vrs1"
 	check_eq "$rx1" "$tx0" "rx_packets of vrs1 vs tx_packets of vrs0"
 	[ "$tx0" -gt 0 ] 2>/dev/null
 	check_err $? "no packets counted"
-	check_eq "$(link_stat "$NS0" vrs0 rx_bytes)" "$(link_stat "$NS1" vrs1 tx_bytes)" "rx_bytes of vrs0 vs tx_bytes of vrs1"
+	check_eq "$rxb0" "$txb1" "rx_bytes of vrs0 vs tx_bytes of vrs1"
 	log_test "seed: rx counters of one end equal tx of the other ($tx0/$tx1 packets)"
 }
 
