@@ -29,14 +29,16 @@ kmemleak_scan() {
 }
 
 run_script() {
-	local t=$1 name rc before limit
+	local t=$1 name rc before limit start
 	name=$(basename "$t" .sh)
 	before=$(wc -l <"$VETH_RS_RESULTS")
 	echo "# ---- $name"
 	# The parts of the full stress profile (make stress) get longer.
 	case $name in 1-faults | 2-fuzz) limit=1800 ;; *) limit=900 ;; esac
+	start=$SECONDS
 	timeout $limit bash "$t"
 	rc=$?
+	echo "# ---- $name: $((SECONDS - start)) s"
 	if [ "$(wc -l <"$VETH_RS_RESULTS")" -eq "$before" ]; then
 		if [ $rc -eq $ksft_skip ]; then
 			printf 'skip\t%s\t%s\n' "$name" "prerequisite missing" >>"$VETH_RS_RESULTS"
