@@ -5,8 +5,14 @@ and print the kernel's answer as an errno name ("OK" on success).
 
 Unlike ip(8), it sends what it is told (over-long names, bad lengths,
 malformed peer attributes), so the kernel's own checks are what answer.
+With several kinds (--kind veth,veth_rs) the same request goes to each in
+turn and the answers are printed on one line; a device made by an
+accepted request (--name, no --netns) is deleted before the next kind's
+turn, so that names do not collide (one python start per comparison: a
+process start is the slow part of the debug VM).
 
   nl.py --kind veth_rs --name a0 --peer-name b0 --peer-mtu 67
+  nl.py --kind veth,veth_rs --name a0 --mtu 67
 """
 import argparse
 import errno
@@ -15,7 +21,7 @@ import socket
 import struct
 import sys
 
-RTM_NEWLINK = 16
+RTM_NEWLINK, RTM_DELLINK = 16, 17
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
 NLMSG_ERROR = 2
 IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO = 1, 3, 4, 18
@@ -63,11 +69,11 @@ def open_netns(path):
     return os.open(path, os.O_RDONLY) if path else None
 
 
-def build(a):
+def build(a, kind):
     body = ifinfomsg()
     body += link_attrs(a.name, a.name_raw, a.mtu, a.mtu_raw, a.address, None,
                        open_netns(a.netns), a.numtxqueues, a.numrxqueues)
-    info = attr(IFLA_INFO_KIND, a.kind.encode() + b"\0")
+    info = attr(IFLA_INFO_KIND, kind.encode() + b"\0")
     if a.peer_raw is not None:
         info += attr(IFLA_INFO_DATA, attr(VETH_INFO_PEER, bytes.fromhex(a.peer_raw)))
     elif a.peer:
@@ -81,6 +87,17 @@ def build(a):
     body += attr(IFLA_LINKINFO, info)
     flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
     return struct.pack("=IHHII", 16 + len(body), RTM_NEWLINK, flags, 1, 0) + body
+
+
+def delete(name):
+    """RTM_DELLINK by name in this namespace; returns the errno (0: done)."""
+    body = ifinfomsg() + attr(IFLA_IFNAME, name.encode() + b"\0")
+    flags = NLM_F_REQUEST | NLM_F_ACK
+    return talk(struct.pack("=IHHII", 16 + len(body), RTM_DELLINK, flags, 2, 0) + body)
+
+
+def errname(err):
+    return "OK" if err == 0 else errno.errorcode.get(err, str(err))
 
 
 def talk(msg):
@@ -124,8 +141,18 @@ def main():
     if any(v is not None for k, v in vars(a).items()
            if k.startswith("peer_") and k != "peer_index"):
         a.peer = True
-    err = talk(build(a))
-    print("OK" if err == 0 else errno.errorcode.get(err, str(err)))
+    kinds = a.kind.split(",")
+    answers = []
+    for i, kind in enumerate(kinds):
+        err = talk(build(a, kind))
+        answers.append(errname(err))
+        if err == 0 and i + 1 < len(kinds) and a.name and not a.netns:
+            derr = delete(a.name)
+            if derr:
+                print(f"nl.py: deleting {a.name} ({kind}): {errname(derr)}", file=sys.stderr)
+                return 1
+    print(" ".join(answers))
+    return 0
 
 
 if __name__ == "__main__":
