@@ -5,38 +5,51 @@
 # and must get the same errno, with no device left behind.
 . "$(dirname "$0")/lib.sh"
 
-cleanup_links() { del_links_of_kind veth_rs veth; ip link del vrdup 2>/dev/null; }
+cleanup_links() {
+	del_links_of_kind veth_rs veth
+	ip link del vrdup 2>/dev/null
+	rm -rf "$WORK"
+}
 CLEANUP_HOOK=cleanup_links
 
-# The devices of the init namespace and of the test's, one name a line
-# (ip alone: a process start is the slow part of the debug VM).
-links_snapshot() {
-	local ns name _
-	while read -r name _; do echo "${name%@*}"; done < <(ip -br link show)
-	for ns in "${NS_LIST[@]}"; do
-		while read -r name _; do echo "$ns: ${name%@*}"; done < <(ip -n "$ns" -br link show)
-	done
+CASES=()
+
+# same_errno "case" [nl.py options...]: a request to send to C veth and
+# then to veth_rs. They all go in one nl.py run (--batch; a python start
+# costs seconds in the debug VM), which compares the devices of the init
+# namespace and of NSE before and after each, deleting what an accepted
+# request made; run_cases checks the answers and the devices.
+same_errno() {
+	local what=$1
+	shift
+	# "-": no expected errno (a tab-separated field may not be empty).
+	CASES+=("${EXPECT:--}	$what	$(printf '%q ' "$@")")
 }
 
-# same_errno "case" [nl.py options...]: one request, sent to C veth and
-# then to veth_rs (nl.py deletes what C veth made, if it made it).
-same_errno() {
-	local what=$1 c rs before after expect=${EXPECT:-}
-	shift
-	before=$(links_snapshot)
-	read -r c rs < <($NL --kind veth,veth_rs "$@" 2>&1)
-	[ "$c" = OK ] || [ "$rs" = OK ] && del_links_of_kind veth_rs veth
-	after=$(links_snapshot)
-	RET=0
-	check_eq "$rs" "$c" "errno of veth_rs vs veth"
-	[ -n "$expect" ] && check_eq "$rs" "$expect" "errno"
-	check_eq "$after" "$before" "devices after the failed request"
-	log_test "errors: $what -> $rs (veth: $c)"
+run_cases() {
+	local batch=$WORK/cases out=() i expect what answers c rs problem
+	printf '%s\n' "${CASES[@]}" >"$batch"
+	mapfile -t out < <($NL --kind veth,veth_rs --snapshot-netns "/run/netns/$NSE" \
+		--batch "$batch" 2>"$WORK/nl.err")
+	for i in "${!CASES[@]}"; do
+		IFS=$'\t' read -r expect what _ <<<"${CASES[$i]}"
+		IFS=$'\t' read -r answers problem <<<"${out[$i]:-}"
+		read -r c rs _ <<<"${answers:-}"
+		RET=0
+		if [ -z "$rs" ]; then
+			check_err 1 "no answer from nl.py: $(tail -c 300 "$WORK/nl.err")"
+		fi
+		check_eq "$rs" "$c" "errno of veth_rs vs veth"
+		[ "$expect" != - ] && check_eq "$rs" "$expect" "errno"
+		check_eq "$problem" "" "devices after the request"
+		log_test "errors: $what -> $rs (veth: $c)"
+	done
 }
 
 require_veth_rs || exit $ksft_skip
 require_c_veth || exit $ksft_skip
 setup_ns NSE
+WORK=$(mktemp -d)
 ip link add vrdup type dummy 2>/dev/null || ip link add vrdup type veth_rs peer name vrdupp
 
 tests_run
@@ -67,3 +80,4 @@ same_errno "peer ifindex taken" --name vre0 --peer-name vre1 --peer-index "$(cat
 same_errno "zero queues" --name vre0 --numtxqueues 0
 same_errno "4097 queues" --name vre0 --numrxqueues 4097
 EXPECT=OK same_errno "peer in another netns" --name vre0 --peer-name vre1 --peer-netns "/run/netns/$NSE"
+run_cases

@@ -152,13 +152,15 @@ tests_cleanup() {
 }
 
 tests_run() {
-	local t
+	local t start
 	trap tests_cleanup EXIT
 	# TESTS="a b" runs only those cases (as the kernel's selftests).
 	for t in ${TESTS:-$ALL_TESTS}; do
 		RET=0
 		retmsg=
+		start=$SECONDS
 		$t
+		echo "# time of $t: $((SECONDS - start)) s"
 	done
 }
 

@@ -11,19 +11,29 @@ accepted request (--name, no --netns) is deleted before the next kind's
 turn, so that names do not collide (one python start per comparison: a
 process start is the slow part of the debug VM).
 
+With --batch FILE, one python start for many comparisons: each line of
+FILE is "EXPECT<TAB>WHAT<TAB>OPTIONS" (OPTIONS shell-quoted, the other two
+ignored here); for each line it prints "ANSWERS<TAB>PROBLEM", the answers
+of the kinds separated by spaces, and what differed in the devices of the
+init namespace and of the --snapshot-netns namespaces between before and
+after the requests (every accepted request's device deleted), if anything.
+
   nl.py --kind veth_rs --name a0 --peer-name b0 --peer-mtu 67
   nl.py --kind veth,veth_rs --name a0 --mtu 67
+  nl.py --kind veth,veth_rs --snapshot-netns /run/netns/ns1 --batch cases
 """
 import argparse
 import errno
 import os
+import shlex
 import socket
 import struct
 import sys
 
-RTM_NEWLINK, RTM_DELLINK = 16, 17
+RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK = 16, 17, 18
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
-NLMSG_ERROR = 2
+NLM_F_DUMP = 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
 IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO = 1, 3, 4, 18
 IFLA_NET_NS_PID, IFLA_NET_NS_FD = 19, 28
 IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 31, 32
@@ -96,6 +106,52 @@ def delete(name):
     return talk(struct.pack("=IHHII", 16 + len(body), RTM_DELLINK, flags, 2, 0) + body)
 
 
+def netlink_socket(netns=None):
+    """A NETLINK_ROUTE socket of this namespace, or of the one at path
+    netns (a socket stays in the namespace it was made in)."""
+    if not netns:
+        return socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    other = os.open(netns, os.O_RDONLY)
+    try:
+        os.setns(other, os.CLONE_NEWNET)
+        try:
+            return netlink_socket()
+        finally:
+            os.setns(own, os.CLONE_NEWNET)
+    finally:
+        os.close(other)
+        os.close(own)
+
+
+def link_names(sock):
+    """The names of the devices, by an RTM_GETLINK dump on sock."""
+    body = ifinfomsg()
+    sock.send(struct.pack("=IHHII", 16 + len(body), RTM_GETLINK,
+                          NLM_F_REQUEST | NLM_F_DUMP, 3, 0) + body)
+    names = []
+    while True:
+        data = sock.recv(1 << 17)
+        off = 0
+        while off + 16 <= len(data):
+            length, kind = struct.unpack_from("=IH", data, off)
+            if kind == NLMSG_DONE:
+                return names
+            if kind == NLMSG_ERROR:
+                (err,) = struct.unpack_from("=i", data, off + 16)
+                raise OSError(-err, "RTM_GETLINK dump")
+            if kind == RTM_NEWLINK:
+                pos = off + 32
+                while pos + 4 <= off + length:
+                    alen, atype = struct.unpack_from("=HH", data, pos)
+                    if alen < 4:
+                        break
+                    if atype == IFLA_IFNAME:
+                        names.append(data[pos + 4:pos + alen].rstrip(b"\0").decode())
+                    pos += (alen + 3) & ~3
+            off += (length + 3) & ~3
+
+
 def errname(err):
     return "OK" if err == 0 else errno.errorcode.get(err, str(err))
 
@@ -115,9 +171,12 @@ def talk(msg):
             off += (length + 3) & ~3
 
 
-def main():
+def parser():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--kind", required=True)
+    p.add_argument("--batch", help="file of requests, one a line (see above)")
+    p.add_argument("--snapshot-netns", action="append", default=[],
+                   help="with --batch: a namespace whose devices are compared too")
     p.add_argument("--name")
     p.add_argument("--name-raw", help="IFLA_IFNAME bytes as given, no NUL added")
     p.add_argument("--mtu", type=int)
@@ -137,10 +196,53 @@ def main():
     p.add_argument("--peer-netns-pid", type=int)
     p.add_argument("--peer-netns-fd", type=int)
     p.add_argument("--peer-raw", help="VETH_INFO_PEER payload in hex")
-    a = p.parse_args()
+    return p
+
+
+def parse(p, argv):
+    a = p.parse_args(argv)
     if any(v is not None for k, v in vars(a).items()
            if k.startswith("peer_") and k != "peer_index"):
         a.peer = True
+    return a
+
+
+def batch(p, top):
+    """The --batch mode (see above)."""
+    socks = [("", netlink_socket())]
+    socks += [(path.rsplit("/", 1)[-1] + ": ", netlink_socket(path))
+              for path in top.snapshot_netns]
+
+    def snapshot():
+        return [label + name for label, sock in socks for name in link_names(sock)]
+
+    with open(top.batch) as f:
+        lines = [line.rstrip("\n") for line in f if line.strip()]
+    for line in lines:
+        a = parse(p, ["--kind", top.kind] + shlex.split(line.split("\t", 2)[2]))
+        before = snapshot()
+        answers, problems = [], []
+        for kind in a.kind.split(","):
+            err = talk(build(a, kind))
+            answers.append(errname(err))
+            if err == 0 and a.name and not a.netns:
+                derr = delete(a.name)
+                if derr:
+                    problems.append(f"deleting {a.name} ({kind}): {errname(derr)}")
+        after = snapshot()
+        if after != before:
+            gone = [n for n in before if n not in after]
+            new = [n for n in after if n not in before]
+            problems.append(f"devices left: {' '.join(new) or '-'}; gone: {' '.join(gone) or '-'}")
+        print(" ".join(answers) + "\t" + "; ".join(problems), flush=True)
+    return 0
+
+
+def main():
+    p = parser()
+    a = parse(p, sys.argv[1:])
+    if a.batch:
+        return batch(p, a)
     kinds = a.kind.split(",")
     answers = []
     for i, kind in enumerate(kinds):

@@ -234,16 +234,21 @@ xdp_tx_without_peer_napi() {
 	log_test "$name"
 }
 
+# redirect_target KIND: the pair that tests/bpf/xdp_redirect.bpf.c sends
+# to: vy0 at ifindex 4242 (the program's target) in NS1, its peer vy1 in a
+# new namespace NS2, both up.
+redirect_target() {
+	setup_ns NS2 || return 1
+	ip link add vy0 index 4242 netns "$NS1" type "$1" peer name vy1 netns "$NS2" || return 1
+	ip -n "$NS1" link set vy0 up && ip -n "$NS2" link set vy1 up
+}
+
 # vx1 redirects IPv4 to vy0 (also in NS1), whose peer vy1 sits in NS2:
 # out of veth_rs by XDP_REDIRECT, into veth_rs by ndo_xdp_xmit.
 xdp_redirect_out_and_in() {
 	local name="xdp: XDP_REDIRECT out of one pair into another" ifidx before after
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
-	setup_ns NS2 || { check_err 1 "ns"; log_test "$name"; return; }
-	# The program redirects to ifindex 4242 (tests/bpf/xdp_redirect.bpf.c).
-	ip link add vy0 index 4242 netns "$NS1" type veth_rs peer name vy1 netns "$NS2"
-	ip -n "$NS1" link set vy0 up
-	ip -n "$NS2" link set vy1 up
+	redirect_target veth_rs || { check_err 1 "redirect target"; log_test "$name"; return; }
 	# ndo_xdp_xmit into vy0 needs NAPI on vy1.
 	ip netns exec "$NS2" ethtool -K vy1 gro on
 	attach "$NS1" vx1 xdp_redirect
@@ -376,10 +381,7 @@ meta_steps() {
 	# Frames: vx1 redirects to vy0 (ifindex 4242), whose peer vy1 (NS2)
 	# runs the program on what ndo_xdp_xmit put in its ring.
 	detach "$NS1" vx1
-	setup_ns NS2 || return 1
-	ip link add vy0 index 4242 netns "$NS1" type "$kind" peer name vy1 netns "$NS2"
-	ip -n "$NS1" link set vy0 up
-	ip -n "$NS2" link set vy1 up
+	redirect_target "$kind" || return 1
 	load_pinned xdp_meta "$NS2" vy1 || return 1
 	nsenter --net="/run/netns/$NS2" bpftool net attach xdpdrv pinned "$PIN" dev vy1 || return 1
 	attach "$NS1" vx1 xdp_redirect || return 1
