@@ -30,10 +30,11 @@ import socket
 import struct
 import sys
 
-RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK = 16, 17, 18
+from fuzz import Netlink
+
+RTM_NEWLINK, RTM_DELLINK = 16, 17
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
-NLM_F_DUMP = 0x300
-NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLMSG_ERROR = 2
 IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO = 1, 3, 4, 18
 IFLA_NET_NS_PID, IFLA_NET_NS_FD = 19, 28
 IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 31, 32
@@ -106,50 +107,23 @@ def delete(name):
     return talk(struct.pack("=IHHII", 16 + len(body), RTM_DELLINK, flags, 2, 0) + body)
 
 
-def netlink_socket(netns=None):
-    """A NETLINK_ROUTE socket of this namespace, or of the one at path
-    netns (a socket stays in the namespace it was made in)."""
+def netlink_in(netns=None):
+    """A netlink socket (tests/fuzz.py's, for its dump of the links) of this
+    namespace, or of the one at path netns (a socket stays in the
+    namespace it was made in)."""
     if not netns:
-        return socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+        return Netlink(timeout=30)
     own = os.open("/proc/self/ns/net", os.O_RDONLY)
     other = os.open(netns, os.O_RDONLY)
     try:
         os.setns(other, os.CLONE_NEWNET)
         try:
-            return netlink_socket()
+            return Netlink(timeout=30)
         finally:
             os.setns(own, os.CLONE_NEWNET)
     finally:
         os.close(other)
         os.close(own)
-
-
-def link_names(sock):
-    """The names of the devices, by an RTM_GETLINK dump on sock."""
-    body = ifinfomsg()
-    sock.send(struct.pack("=IHHII", 16 + len(body), RTM_GETLINK,
-                          NLM_F_REQUEST | NLM_F_DUMP, 3, 0) + body)
-    names = []
-    while True:
-        data = sock.recv(1 << 17)
-        off = 0
-        while off + 16 <= len(data):
-            length, kind = struct.unpack_from("=IH", data, off)
-            if kind == NLMSG_DONE:
-                return names
-            if kind == NLMSG_ERROR:
-                (err,) = struct.unpack_from("=i", data, off + 16)
-                raise OSError(-err, "RTM_GETLINK dump")
-            if kind == RTM_NEWLINK:
-                pos = off + 32
-                while pos + 4 <= off + length:
-                    alen, atype = struct.unpack_from("=HH", data, pos)
-                    if alen < 4:
-                        break
-                    if atype == IFLA_IFNAME:
-                        names.append(data[pos + 4:pos + alen].rstrip(b"\0").decode())
-                    pos += (alen + 3) & ~3
-            off += (length + 3) & ~3
 
 
 def errname(err):
@@ -209,12 +183,12 @@ def parse(p, argv):
 
 def batch(p, top):
     """The --batch mode (see above)."""
-    socks = [("", netlink_socket())]
-    socks += [(path.rsplit("/", 1)[-1] + ": ", netlink_socket(path))
+    socks = [("", netlink_in())]
+    socks += [(path.rsplit("/", 1)[-1] + ": ", netlink_in(path))
               for path in top.snapshot_netns]
 
     def snapshot():
-        return [label + name for label, sock in socks for name in link_names(sock)]
+        return [label + name for label, nl in socks for _, name in nl.links()]
 
     with open(top.batch) as f:
         lines = [line.rstrip("\n") for line in f if line.strip()]
