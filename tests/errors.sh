@@ -37,7 +37,7 @@ run_cases() {
 		read -r c rs _ <<<"${answers:-}"
 		RET=0
 		if [ -z "$rs" ]; then
-			check_err 1 "no answer from nl.py: $(tail -c 300 "$WORK/nl.err")"
+			check_err 1 "no answer from nl.py: $(tail -c 300 "$WORK/nl.err" | tr '\n' ' ')"
 		fi
 		check_eq "$rs" "$c" "errno of veth_rs vs veth"
 		[ "$expect" != - ] && check_eq "$rs" "$expect" "errno"
