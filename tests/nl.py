@@ -181,6 +181,22 @@ def parse(p, argv):
     return a
 
 
+def send(a, delete_last):
+    """The request to each kind in turn; a device an accepted request made
+    (--name, no --netns) is deleted before the next kind's turn, and after
+    the last one's if delete_last. Returns (answers, problems)."""
+    kinds = a.kind.split(",")
+    answers, problems = [], []
+    for i, kind in enumerate(kinds):
+        err = talk(build(a, kind))
+        answers.append(errname(err))
+        if err == 0 and (delete_last or i + 1 < len(kinds)) and a.name and not a.netns:
+            derr = delete(a.name)
+            if derr:
+                problems.append(f"deleting {a.name} ({kind}): {errname(derr)}")
+    return answers, problems
+
+
 def batch(p, top):
     """The --batch mode (see above)."""
     socks = [("", netlink_in())]
@@ -195,14 +211,7 @@ def batch(p, top):
     for line in lines:
         a = parse(p, ["--kind", top.kind] + shlex.split(line.split("\t", 2)[2]))
         before = snapshot()
-        answers, problems = [], []
-        for kind in a.kind.split(","):
-            err = talk(build(a, kind))
-            answers.append(errname(err))
-            if err == 0 and a.name and not a.netns:
-                derr = delete(a.name)
-                if derr:
-                    problems.append(f"deleting {a.name} ({kind}): {errname(derr)}")
+        answers, problems = send(a, delete_last=True)
         after = snapshot()
         if after != before:
             gone = [n for n in before if n not in after]
@@ -217,16 +226,10 @@ def main():
     a = parse(p, sys.argv[1:])
     if a.batch:
         return batch(p, a)
-    kinds = a.kind.split(",")
-    answers = []
-    for i, kind in enumerate(kinds):
-        err = talk(build(a, kind))
-        answers.append(errname(err))
-        if err == 0 and i + 1 < len(kinds) and a.name and not a.netns:
-            derr = delete(a.name)
-            if derr:
-                print(f"nl.py: deleting {a.name} ({kind}): {errname(derr)}", file=sys.stderr)
-                return 1
+    answers, problems = send(a, delete_last=False)
+    if problems:
+        print("nl.py: " + "; ".join(problems), file=sys.stderr)
+        return 1
     print(" ".join(answers))
     return 0
 
