@@ -4,7 +4,8 @@
 #   make            build veth_rs.ko (and the iproute2 plugin) against the
 #                   cached test kernel, building rootfs and kernel if needed
 #   make run        boot the VM and run the seed scenario
-#   make check      lint + every test in tests/ in the VM (KTAP, summary)
+#   make check      lint + every test in tests/ in the VM (KTAP, summary);
+#                   TESTS="link errors" runs only those
 #   make stress     the full stress/fault/fuzz profile of tests/stress.sh in
 #                   the VM (make check runs its short profile); FUZZ_SEED=N
 #                   replays the netlink fuzzer
@@ -78,8 +79,9 @@ rust-analyzer: kernel
 run: default
 	$(TOP)/qemu/vm -- $(TOP)/qemu/seed.sh
 
+# TESTS="link errors" runs only those scripts of tests/.
 check: lint plugin bpf upstream selftest-modules
-	$(TOP)/qemu/vm -- $(TOP)/tests/run.sh
+	$(TOP)/qemu/check.sh $(foreach t,$(TESTS),$(TOP)/tests/$(t:.sh=).sh)
 
 # Benchmarks against the C veth, in one boot of the release kernel (the
 # module is built for it in a copy under the cache); QUICK=1 for a short run.

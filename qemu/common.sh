@@ -2,6 +2,16 @@
 # Shared helpers of the qemu/ scripts: cache layout, logging, the chroot.
 # Sourced, not run.
 
+# Each script that sources this file runs in a mount namespace of its own
+# (re-executed under unshare, same PID): the binds it makes into the rootfs
+# (chroot_mount) and undoes at exit are then its own, so two VMs or builds
+# at once (make check's lanes, a build beside a VM) cannot unmount each
+# other's /dev, /proc or cache.
+if [ "${VETH_RS_MNTNS_PID:-}" != "$$" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	export VETH_RS_MNTNS_PID=$$
+	exec unshare -m --propagation private bash "$0" "$@"
+fi
+
 VETH_RS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VETH_RS_CACHE=${VETH_RS_CACHE:-$HOME/.cache/veth_rs}
 KVER=7.3

@@ -5,6 +5,9 @@
 # splats, then proves the scan works on a deliberate WARN (its own
 # self-test). Prints KTAP and one line "N passed, N failed, N skipped".
 #   tests/run.sh [test.sh ...]
+# In one lane of `make check` (qemu/check.sh boots a VM per lane):
+# VETH_RS_LANE=NAME suffixes the names of the runner's own results, and
+# VETH_RS_RESULTS_OUT=FILE (a path the host sees) receives the results.
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 export VETH_RS_TOP=$(cd "$TESTS_DIR/.." && pwd)
 export VETH_RS_RESULTS=$(mktemp)
@@ -12,6 +15,7 @@ export VETH_RS_RESULTS=$(mktemp)
 
 SPLAT_RE='BUG:|WARNING:|KASAN|UBSAN|Call Trace:|ref_tracker:|unreferenced object|unregister_netdevice: waiting|possible recursive locking|suspicious RCU usage|circular locking|INFO: task .* blocked'
 KMEMLEAK=/sys/kernel/debug/kmemleak
+LANE=${VETH_RS_LANE:+_${VETH_RS_LANE}}
 
 mark() { echo "veth_rs-test-marker: $1" >/dev/kmsg; }
 
@@ -72,11 +76,11 @@ grep -q '^veth_rs ' /proc/modules && rmmod veth_rs
 leaks=$(kmemleak_scan)
 splats=$(splats_since tests)
 if [ -z "$splats" ] && [ -z "$leaks" ]; then
-	printf 'ok\t%s\t\n' kernel_log_clean >>"$VETH_RS_RESULTS"
+	printf 'ok\t%s\t\n' "kernel_log_clean$LANE" >>"$VETH_RS_RESULTS"
 else
 	echo "# kernel splats or leaks during the tests:"
 	printf '%s\n%s\n' "$splats" "$leaks" | head -200 | sed 's/^/# /'
-	printf 'not ok\t%s\t%s\n' kernel_log_clean "splat or leak in the kernel log (above)" >>"$VETH_RS_RESULTS"
+	printf 'not ok\t%s\t%s\n' "kernel_log_clean$LANE" "splat or leak in the kernel log (above)" >>"$VETH_RS_RESULTS"
 fi
 
 # Self-test of the scan: a module that WARNs on load must be caught.
@@ -84,14 +88,15 @@ mark selftest
 if insmod "$TESTS_DIR/selftest/splat_warn.ko" 2>/dev/null; then
 	rmmod splat_warn
 	if splats_since selftest | grep -q 'WARNING:'; then
-		printf 'ok\t%s\t\n' splat_scan_selftest >>"$VETH_RS_RESULTS"
+		printf 'ok\t%s\t\n' "splat_scan_selftest$LANE" >>"$VETH_RS_RESULTS"
 	else
-		printf 'not ok\t%s\t%s\n' splat_scan_selftest "the deliberate WARN was not detected" >>"$VETH_RS_RESULTS"
+		printf 'not ok\t%s\t%s\n' "splat_scan_selftest$LANE" "the deliberate WARN was not detected" >>"$VETH_RS_RESULTS"
 	fi
 else
-	printf 'not ok\t%s\t%s\n' splat_scan_selftest "cannot load tests/selftest/splat_warn.ko" >>"$VETH_RS_RESULTS"
+	printf 'not ok\t%s\t%s\n' "splat_scan_selftest$LANE" "cannot load tests/selftest/splat_warn.ko" >>"$VETH_RS_RESULTS"
 fi
 
+[ -n "${VETH_RS_RESULTS_OUT:-}" ] && cp "$VETH_RS_RESULTS" "$VETH_RS_RESULTS_OUT"
 ktap_print "$VETH_RS_RESULTS"
 status=$?
 ktap_summary "$VETH_RS_RESULTS"

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`'s VM part: the test scripts of tests/ (all, or those named)
+# in LANES VMs booted side by side, each running tests/run.sh over its
+# share of the scripts, then one KTAP of all results and one summary line.
+#   qemu/check.sh [tests/NAME.sh ...]
+# VETH_RS_LANES=N (default: 2 with 2 or more host CPUs, else 1).
+#
+# Why lanes: under TCG the guest's work is mostly one process after
+# another (ip, bash, python), so a 2-vCPU VM keeps about one host core
+# busy; two VMs keep both. Each lane is a whole VM of its own (its own
+# kernel, modules and log), so scripts that load and unload modules or
+# delete every veth of the init namespace cannot disturb each other, and
+# each lane's runner scans its own kernel log and kmemleak.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+# Each script says what it needs in a header line
+#   # make-check: cpus=N seconds=S (why)
+# cpus=2: it needs two CPUs (pinning, or concurrency that one CPU would
+# only interleave); seconds: what it took in the debug VM (README,
+# "Machine time"), used to balance the lanes. Unsaid: cpus=2, 60 s.
+header() { sed -n "s/^# make-check: .*$1=\([0-9]*\).*/\1/p" "$2" | head -n 1; }
+
+if [ $# -gt 0 ]; then
+	scripts=("$@")
+else
+	scripts=()
+	for t in "$VETH_RS_TOP"/tests/*.sh; do
+		case $(basename "$t") in lib.sh | run.sh) continue ;; esac
+		scripts+=("$t")
+	done
+fi
+lanes=${VETH_RS_LANES:-$([ "$(nproc)" -ge 2 ] && echo 2 || echo 1)}
+[ "$lanes" -le ${#scripts[@]} ] || lanes=${#scripts[@]}
+[ "$lanes" -ge 1 ] || die "no test script to run"
+
+# Lane 1 has 2 vCPUs and takes every script that needs two; the others
+# have one. The scripts are placed longest first, each into the least
+# loaded lane that has CPUs enough.
+declare -a load members cpus
+for ((l = 0; l < lanes; l++)); do load[l]=0; members[l]=; cpus[l]=1; done
+cpus[0]=2
+while read -r w c t; do
+	best=0
+	if [ "$c" -lt 2 ]; then
+		for ((l = 1; l < lanes; l++)); do
+			[ "${load[l]}" -lt "${load[best]}" ] && best=$l
+		done
+	fi
+	load[best]=$((load[best] + w))
+	members[best]+="$t "
+done < <(for t in "${scripts[@]}"; do
+	w=$(header seconds "$t") c=$(header cpus "$t")
+	echo "${w:-60} ${c:-2} $t"
+done | sort -rn -k1,1)
+out="$VETH_RS_TOP/results/check-$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$out"
+msg "make check: ${#scripts[@]} scripts in $lanes VM(s); logs in $out"
+pids=() started=()
+start=$SECONDS
+for ((l = 0; l < lanes; l++)); do
+	name=lane$((l + 1))
+	[ "$lanes" = 1 ] && { name=; cpus[l]=2; }
+	read -r -a these <<<"${members[l]}"
+	[ ${#these[@]} -gt 0 ] || continue
+	msg "  ${name:-vm} (${cpus[l]} vCPU): $(for t in "${these[@]}"; do basename "$t" .sh; done | tr '\n' ' ')"
+	(
+		"$VETH_RS_TOP/qemu/vm" --cpus "${cpus[l]}" -- env VETH_RS_LANE="$name" \
+			VETH_RS_RESULTS_OUT="$out/${name:-vm}.results" \
+			"$VETH_RS_TOP/tests/run.sh" "${these[@]}" >"$out/${name:-vm}.log" 2>&1
+		echo $? >"$out/${name:-vm}.rc"
+	) &
+	pids+=($!)
+	started+=("${name:-vm}")
+	# A few seconds apart: both VMs' boots need not peak at once.
+	[ $l -lt $((lanes - 1)) ] && sleep 5
+done
+# Progress while they run: the lanes' per-script times.
+(
+	set +e +o pipefail
+	while sleep 20; do
+		for f in "$out"/*.log; do
+			[ -f "$f" ] || continue
+			grep -h '^# ---- .*: [0-9]* s$' "$f" 2>/dev/null |
+				sed "s|^|[$(basename "$f" .log)] |" >"$f.seen.new"
+			if [ -f "$f.seen" ]; then
+				comm -13 "$f.seen" "$f.seen.new" >&2
+			else
+				cat "$f.seen.new" >&2
+			fi
+			mv "$f.seen.new" "$f.seen"
+		done
+	done
+) &
+progress=$!
+for p in "${pids[@]}"; do wait "$p" || true; done
+kill "$progress" 2>/dev/null || true
+wait "$progress" 2>/dev/null || true
+rm -f "$out"/*.seen "$out"/*.seen.new
+
+# Each lane's whole output, one after the other, then the merged results.
+status=0
+all="$out/all.results"
+: >"$all"
+for name in "${started[@]}"; do
+	echo "# ======== $name"
+	sed 's/^/# /' "$out/$name.log" | grep -v -E '^# ([0-9]+ passed, [0-9]+ failed|TAP version|1\.\.[0-9]+$)' || true
+	rc=$(cat "$out/$name.rc" 2>/dev/null || echo 255)
+	if [ -s "$out/$name.results" ]; then
+		cat "$out/$name.results" >>"$all"
+	else
+		printf 'not ok\t%s\t%s\n' "$name" "the VM gave no results (exit $rc; log $out/$name.log)" >>"$all"
+	fi
+done
+echo "# make check: ${#scripts[@]} scripts in $lanes VM(s), $((SECONDS - start)) s"
+set +eu
+VETH_RS_RESULTS=$all
+. "$VETH_RS_TOP/tests/lib.sh"
+ktap_print "$all" || status=1
+ktap_summary "$all"
+exit $status
