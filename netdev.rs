@@ -189,34 +189,140 @@ impl Net {
     }
 }
 
-/// A network device (`struct net_device`) of the driver `T`.
+/// The states of a device's life that its type can tell (as the device
+/// contexts of `rust/kernel/device.rs` do): an operation that needs a
+/// state takes a [`Device`] of that state, so calling it on a device that
+/// may not be in it does not compile.
+pub(crate) mod state {
+    mod private {
+        pub(crate) trait Sealed {}
+    }
+
+    /// A state of a device's life.
+    pub(crate) trait DeviceState: private::Sealed {}
+
+    /// Any state: allocated, maybe being set up, registered or already
+    /// unregistered.
+    pub(crate) struct Normal;
+
+    /// Registered: `register_netdevice` got past the last point at which it
+    /// can fail without honouring references (the device is listed, its
+    /// kobject added). From then on the device, its per-CPU statistics
+    /// included, is freed only by `netdev_run_todo` once it is unregistered
+    /// and every reference taken with `netdev_hold` is put. The device may
+    /// be unregistering already.
+    pub(crate) struct Registered;
+
+    impl private::Sealed for Normal {}
+    impl private::Sealed for Registered {}
+    impl DeviceState for Normal {}
+    impl DeviceState for Registered {}
+}
+
+/// A network device (`struct net_device`) of the driver `T`, in state `S`
+/// ([`state::Normal`] unless said otherwise). A `Device<T, Registered>`
+/// dereferences to a `Device<T>`: what any device can do, a registered one
+/// can.
 ///
 /// # Invariants
 ///
 /// The device was allocated with the rtnl link operations of `T` (so its
 /// private area holds an initialised `T::Priv`) and is valid for the
-/// lifetime of the reference.
+/// lifetime of the reference. If `S` is [`state::Registered`], the device
+/// is registered as that state describes.
 #[repr(transparent)]
-pub(crate) struct Device<T: Driver>(Opaque<bindings::net_device>, PhantomData<T>);
+pub(crate) struct Device<T: Driver, S: state::DeviceState = state::Normal>(
+    Opaque<bindings::net_device>,
+    PhantomData<(T, S)>,
+);
 
 // SAFETY: `struct net_device` is designed to be used from any thread; the
 // fields this type reads are read with the C side's own synchronisation
-// (RTNL, RCU or READ_ONCE).
-unsafe impl<T: Driver> Sync for Device<T> {}
+// (RTNL, RCU or READ_ONCE). `S` is a marker without data.
+unsafe impl<T: Driver, S: state::DeviceState> Sync for Device<T, S> {}
 // SAFETY: See `Sync` above.
-unsafe impl<T: Driver> Send for Device<T> {}
+unsafe impl<T: Driver, S: state::DeviceState> Send for Device<T, S> {}
 
-impl<T: Driver> Device<T> {
+impl<T: Driver, S: state::DeviceState> Device<T, S> {
     /// # Safety
     ///
     /// `ptr` points to a `net_device` allocated with `T`'s link operations
-    /// that stays valid for `'a`.
+    /// that stays valid for `'a`; if `S` is [`state::Registered`], the
+    /// device is registered as that state describes.
     unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
         // SAFETY: `Device` is a transparent wrapper of `net_device`; the
-        // caller guarantees validity and provenance.
+        // caller guarantees validity, provenance and the state.
         unsafe { &*ptr.cast() }
     }
+}
 
+impl<T: Driver> core::ops::Deref for Device<T, state::Registered> {
+    type Target = Device<T>;
+
+    fn deref(&self) -> &Device<T> {
+        // SAFETY: Same transparent layout; any device is a `Normal` one.
+        unsafe { Device::from_raw(self.0.get()) }
+    }
+}
+
+impl<T: Driver> Device<T, state::Registered> {
+    /// Counts transmitted packets in the per-CPU stats
+    /// (`dev_sw_netstats_tx_add`).
+    pub(crate) fn tx_stats_add(&self, packets: u32, bytes: u32) {
+        // SAFETY: `as_raw` is valid and its `pcpu_stat_type` is TSTATS (set
+        // by `setup_callback`); by the type invariant the device is
+        // registered, so `register_netdevice` allocated `tstats`, which
+        // `netdev_run_todo` frees only after the device's last user.
+        unsafe { bindings::veth_rs_dev_sw_netstats_tx_add(self.as_raw(), packets, bytes) }
+    }
+
+    /// Adds the per-CPU stats of the device to `stats`.
+    pub(crate) fn fetch_sw_stats(&self, stats: &mut Stats64) {
+        // SAFETY: As in `tx_stats_add`; `stats.0` is a valid stats struct.
+        unsafe { bindings::veth_rs_dev_fetch_sw_netstats(&mut stats.0, self.as_raw()) }
+    }
+
+    /// Queues the device for unregistration (`unregister_netdevice_queue`).
+    pub(crate) fn unregister_queue(&self, list: &mut UnregisterList, _rtnl: &Rtnl) {
+        // SAFETY: By the type invariant the device is registered; `list.0`
+        // is a valid list head, RTNL is held.
+        // FIXME: The type does not stop a second call once the device is
+        // being unregistered (the core then BUGs); the driver queues each
+        // device once, as veth.c does, by clearing the peer links first.
+        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), list.0) }
+    }
+
+    /// Queues the device for unregistration, telling the core that it is
+    /// unregistered on behalf of namespace `net`
+    /// (`unregister_netdevice_queue_net`).
+    pub(crate) fn unregister_queue_net(&self, net: &Net, list: &mut UnregisterList, _rtnl: &Rtnl) {
+        // SAFETY: As in `unregister_queue`; `net` is valid.
+        unsafe {
+            bindings::veth_rs_unregister_netdevice_queue_net(net.as_raw(), self.as_raw(), list.0)
+        }
+    }
+
+    /// Clears `features` from the device's active and wanted features and
+    /// recomputes them (`netdev_update_features`).
+    pub(crate) fn disable_features(&self, features: features::Features, _rtnl: &Rtnl) {
+        let dev = self.as_raw();
+        // SAFETY: `dev` is valid and registered; RTNL, which serialises
+        // feature changes, is held.
+        unsafe {
+            (*dev).features &= !features;
+            (*dev).wanted_features &= !features;
+            bindings::netdev_update_features(dev);
+        }
+    }
+
+    /// Recomputes the device's features (`netdev_update_features`).
+    pub(crate) fn update_features(&self, _rtnl: &Rtnl) {
+        // SAFETY: The device is registered; RTNL is held.
+        unsafe { bindings::netdev_update_features(self.as_raw()) }
+    }
+}
+
+impl<T: Driver> Device<T> {
     fn as_raw(&self) -> *mut bindings::net_device {
         self.0.get()
     }
@@ -301,20 +407,6 @@ impl<T: Driver> Device<T> {
         unsafe { &*bindings::veth_rs_dev_net(self.as_raw()).cast::<Net>() }
     }
 
-    /// Counts transmitted packets in the per-CPU stats
-    /// (`dev_sw_netstats_tx_add`).
-    pub(crate) fn tx_stats_add(&self, packets: u32, bytes: u32) {
-        // SAFETY: `as_raw` is valid and its `pcpu_stat_type` is TSTATS (set
-        // by `setup_callback`), so `tstats` is allocated while registered.
-        unsafe { bindings::veth_rs_dev_sw_netstats_tx_add(self.as_raw(), packets, bytes) }
-    }
-
-    /// Adds the per-CPU stats of the device to `stats`.
-    pub(crate) fn fetch_sw_stats(&self, stats: &mut Stats64) {
-        // SAFETY: As in `tx_stats_add`; `stats.0` is a valid stats struct.
-        unsafe { bindings::veth_rs_dev_fetch_sw_netstats(&mut stats.0, self.as_raw()) }
-    }
-
     /// Sets the number of tx queues in use.
     pub(crate) fn set_real_num_tx_queues(&self, n: u32, _rtnl: &Rtnl) -> Result {
         // SAFETY: `as_raw` is valid and RTNL is held.
@@ -325,36 +417,6 @@ impl<T: Driver> Device<T> {
     pub(crate) fn set_real_num_rx_queues(&self, n: u32, _rtnl: &Rtnl) -> Result {
         // SAFETY: `as_raw` is valid and RTNL is held.
         to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.as_raw(), n) })
-    }
-
-    /// Clears `features` from the device's active and wanted features and
-    /// recomputes them (`netdev_update_features`).
-    pub(crate) fn disable_features(&self, features: features::Features, _rtnl: &Rtnl) {
-        let dev = self.as_raw();
-        // SAFETY: `dev` is valid and RTNL, which serialises feature
-        // changes, is held.
-        unsafe {
-            (*dev).features &= !features;
-            (*dev).wanted_features &= !features;
-            bindings::netdev_update_features(dev);
-        }
-    }
-
-    /// Queues the device for unregistration (`unregister_netdevice_queue`).
-    pub(crate) fn unregister_queue(&self, list: &mut UnregisterList, _rtnl: &Rtnl) {
-        // SAFETY: `as_raw` is a registered device, `list.0` a valid list
-        // head, RTNL is held.
-        unsafe { bindings::unregister_netdevice_queue(self.as_raw(), list.0) }
-    }
-
-    /// Queues the device for unregistration, telling the core that it is
-    /// unregistered on behalf of namespace `net`
-    /// (`unregister_netdevice_queue_net`).
-    pub(crate) fn unregister_queue_net(&self, net: &Net, list: &mut UnregisterList, _rtnl: &Rtnl) {
-        // SAFETY: As in `unregister_queue`; `net` is valid.
-        unsafe {
-            bindings::veth_rs_unregister_netdevice_queue_net(net.as_raw(), self.as_raw(), list.0)
-        }
     }
 
     /// Prepares `skb`, sent by another device, for this device's receive
@@ -940,14 +1002,17 @@ impl<T: Driver> NewDevice<T> {
 
     /// Registers the device (`register_netdevice`). On failure the device
     /// is freed.
-    pub(crate) fn register(self, _rtnl: &Rtnl) -> Result<Registered<'_, T>> {
+    pub(crate) fn register(self, _rtnl: &Rtnl) -> Result<RegisteredGuard<'_, T>> {
         let raw = self.0.as_ptr();
         // SAFETY: `raw` is an unregistered device we own; RTNL is held.
         to_result(unsafe { bindings::register_netdevice(raw) })?;
         core::mem::forget(self);
-        // SAFETY: The device is registered, and stays valid at least as
-        // long as RTNL is held (`rtnl`'s lifetime).
-        Ok(Registered(unsafe { Device::from_raw(raw) }, PhantomData))
+        // SAFETY: `register_netdevice` succeeded: the device is registered.
+        // It is unregistered at the earliest when the guard is dropped or
+        // by a later RTNL section, and freed after that, once RTNL is
+        // released: it stays valid as long as `rtnl` is borrowed.
+        let dev = unsafe { Device::from_raw(raw) };
+        Ok(RegisteredGuard(dev, PhantomData))
     }
 }
 
@@ -959,25 +1024,28 @@ impl<T: Driver> Drop for NewDevice<T> {
 }
 
 /// A registered device that newlink may still have to take back: dropping
-/// it unregisters the device (`unregister_netdevice`), [`Registered::keep`]
-/// keeps it.
-pub(crate) struct Registered<'a, T: Driver>(&'a Device<T>, PhantomData<&'a Rtnl>);
+/// it unregisters the device (`unregister_netdevice`),
+/// [`RegisteredGuard::keep`] keeps it.
+pub(crate) struct RegisteredGuard<'a, T: Driver>(
+    &'a Device<T, state::Registered>,
+    PhantomData<&'a Rtnl>,
+);
 
-impl<'a, T: Driver> Registered<'a, T> {
+impl<'a, T: Driver> RegisteredGuard<'a, T> {
     /// The device.
-    pub(crate) fn dev(&self) -> &'a Device<T> {
+    pub(crate) fn dev(&self) -> &'a Device<T, state::Registered> {
         self.0
     }
 
     /// Keeps the device registered.
-    pub(crate) fn keep(self) -> &'a Device<T> {
+    pub(crate) fn keep(self) -> &'a Device<T, state::Registered> {
         let dev = self.0;
         core::mem::forget(self);
         dev
     }
 }
 
-impl<T: Driver> Drop for Registered<'_, T> {
+impl<T: Driver> Drop for RegisteredGuard<'_, T> {
     fn drop(&mut self) {
         // SAFETY: The device is registered and RTNL is held; with
         // `needs_free_netdev` the core frees it once unregistered.
@@ -1016,10 +1084,14 @@ impl<'a, T: Driver> LinkDevice<'a, T> {
 
     /// Registers the device (`register_netdevice`). If this fails,
     /// rtnetlink frees the device.
-    pub(crate) fn register(self, _rtnl: &'a Rtnl) -> Result<Registered<'a, T>> {
+    pub(crate) fn register(self, _rtnl: &'a Rtnl) -> Result<RegisteredGuard<'a, T>> {
+        let raw = self.0.as_raw();
         // SAFETY: The device is allocated and unregistered; RTNL is held.
-        to_result(unsafe { bindings::register_netdevice(self.0.as_raw()) })?;
-        Ok(Registered(self.0, PhantomData))
+        to_result(unsafe { bindings::register_netdevice(raw) })?;
+        // SAFETY: `register_netdevice` succeeded: the device is registered,
+        // and valid for `'a` (the newlink call).
+        let dev = unsafe { Device::from_raw(raw) };
+        Ok(RegisteredGuard(dev, PhantomData))
     }
 }
 
@@ -1061,7 +1133,10 @@ pub(crate) fn inherit_tso_max<T: Driver>(to: &NewDevice<T>, from: &LinkDevice<'_
 
 /// Applies the `ifinfomsg` of a peer description to a just registered
 /// device (`rtnl_configure_link`).
-pub(crate) fn configure_link<T: Driver>(dev: &Registered<'_, T>, ifm: Option<&IfInfo>) -> Result {
+pub(crate) fn configure_link<T: Driver>(
+    dev: &RegisteredGuard<'_, T>,
+    ifm: Option<&IfInfo>,
+) -> Result {
     let ifm = ifm.map_or(ptr::null(), |i| i.0);
     // SAFETY: `dev` is registered, RTNL is held (by `dev`'s `Rtnl`), `ifm`
     // is null or points into the request.
@@ -1435,8 +1510,9 @@ impl TxQueue<'_> {
 ///
 /// # Invariants
 ///
-/// `ptr` is null or a registered device of driver `T` on which this value
-/// holds a reference tracked by `tracker`. It is published and cleared only
+/// `ptr` is null or a registered device of driver `T` (see
+/// [`state::Registered`]) on which this value holds a reference tracked by
+/// `tracker`: the reference keeps the device from being freed. It is published and cleared only
 /// under RTNL; readers see it under RCU, and the device is freed only an RCU
 /// grace period after it is cleared.
 pub(crate) struct PeerLink<T: Driver> {
@@ -1465,28 +1541,34 @@ impl<T: Driver> Default for PeerLink<T> {
 
 impl<T: Driver> PeerLink<T> {
     /// The peer, for an RCU reader (`rcu_dereference`).
-    pub(crate) fn get<'a>(&self, _rcu: &'a rcu::Guard) -> Option<&'a Device<T>> {
+    pub(crate) fn get<'a>(&self, _rcu: &'a rcu::Guard) -> Option<&'a Device<T, state::Registered>> {
         let p = self.ptr.load(Ordering::Acquire);
-        // SAFETY: By the type invariant a non-null peer stays valid until a
-        // grace period after it is cleared, and `_rcu` holds off that grace
-        // period for `'a`.
+        // SAFETY: By the type invariant a non-null peer is registered and
+        // stays valid until a grace period after it is cleared, and `_rcu`
+        // holds off that grace period for `'a`.
         (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
     }
 
     /// The peer, under RTNL (`rtnl_dereference`).
-    pub(crate) fn get_rtnl<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device<T>> {
+    pub(crate) fn get_rtnl<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device<T, state::Registered>> {
         let p = self.ptr.load(Ordering::Relaxed);
         // SAFETY: Changes of the pointer happen under RTNL, which the caller
-        // holds for `'a`, and the link holds a reference on the device.
+        // holds for `'a`, and the link holds a reference on the registered
+        // device (type invariant).
         (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
     }
 
     /// Publishes `peer` (`rcu_assign_pointer`) and takes a tracked reference
     /// on it (`netdev_hold`). The link must be empty.
-    pub(crate) fn publish(&self, peer: &Device<T>, _rtnl: &Rtnl) {
+    ///
+    /// Only a registered device can be published: `free_netdev` frees a
+    /// device that never got registered whatever references were taken on
+    /// it, a registered one only once they are all put.
+    pub(crate) fn publish(&self, peer: &Device<T, state::Registered>, _rtnl: &Rtnl) {
         // SAFETY: Under RTNL nobody else touches the tracker; `peer` is valid.
         unsafe { bindings::veth_rs_netdev_hold(peer.as_raw(), self.tracker.get()) };
-        // INVARIANT: Published under RTNL with a reference held.
+        // INVARIANT: Published under RTNL with a reference held, and `peer`
+        // is registered (its type says so), so the reference keeps it.
         let old = self.ptr.swap(peer.as_raw(), Ordering::Release);
         debug_assert!(old.is_null());
     }
@@ -1508,8 +1590,9 @@ pub(crate) struct TakenPeer<'a, T: Driver> {
 
 impl<T: Driver> TakenPeer<'_, T> {
     /// The peer device.
-    pub(crate) fn dev(&self) -> &Device<T> {
-        // SAFETY: We hold the reference the link had, so it is valid.
+    pub(crate) fn dev(&self) -> &Device<T, state::Registered> {
+        // SAFETY: We hold the reference the link had on the registered
+        // device (invariant of `PeerLink`), so it is valid.
         unsafe { Device::from_raw(self.dev.as_ptr()) }
     }
 }
@@ -1675,7 +1758,7 @@ pub(crate) trait Driver: Sized + 'static {
 
     /// Queues `dev` (and whatever goes with it) for unregistration
     /// (`rtnl_link_ops::dellink`).
-    fn dellink(dev: &Device<Self>, list: &mut UnregisterList, rtnl: &Rtnl);
+    fn dellink(dev: &Device<Self, state::Registered>, list: &mut UnregisterList, rtnl: &Rtnl);
 
     /// The namespace of the device's link (`rtnl_link_ops::get_link_net`).
     fn get_link_net<'a>(dev: &'a Device<Self>, rcu: &'a rcu::Guard) -> &'a Net;
@@ -1687,22 +1770,25 @@ pub(crate) trait Driver: Sized + 'static {
     fn get_num_rx_queues() -> u32;
 
     /// Brings the device up (`ndo_open`).
-    fn open(dev: &Device<Self>, rtnl: &Rtnl) -> Result;
+    fn open(dev: &Device<Self, state::Registered>, rtnl: &Rtnl) -> Result;
 
     /// Brings the device down (`ndo_stop`).
-    fn stop(dev: &Device<Self>, rtnl: &Rtnl) -> Result;
+    fn stop(dev: &Device<Self, state::Registered>, rtnl: &Rtnl) -> Result;
 
     /// Transmits `skb` (`ndo_start_xmit`); runs with BHs disabled.
-    fn start_xmit(skb: SkBuff, dev: &Device<Self>) -> TxStatus;
+    fn start_xmit(skb: SkBuff, dev: &Device<Self, state::Registered>) -> TxStatus;
 
     /// Reports the device's statistics (`ndo_get_stats64`).
-    fn get_stats64(dev: &Device<Self>, stats: &mut Stats64);
+    fn get_stats64(dev: &Device<Self, state::Registered>, stats: &mut Stats64);
 
     /// The ifindex of the device's link (`ndo_get_iflink`).
     fn get_iflink(dev: &Device<Self>) -> i32;
 
     /// The device's peer, for a caller under RCU (`ndo_get_peer_dev`).
-    fn get_peer_dev<'a>(dev: &Device<Self>, rcu: &'a rcu::Guard) -> Option<&'a Device<Self>>;
+    fn get_peer_dev<'a>(
+        dev: &Device<Self>,
+        rcu: &'a rcu::Guard,
+    ) -> Option<&'a Device<Self, state::Registered>>;
 
     /// Driver information (`ethtool -i`).
     fn get_drvinfo(dev: &Device<Self>, info: &mut DrvInfo<'_>);
@@ -1805,6 +1891,15 @@ impl<T: Driver> Adapter<T> {
     ///
     /// `dev` is a device allocated with `T`'s link ops, valid for `'a`.
     unsafe fn dev<'a>(dev: *const bindings::net_device) -> &'a Device<T> {
+        // SAFETY: By the function's safety requirements.
+        unsafe { Device::from_raw(dev.cast_mut()) }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::dev`], and the device is registered (see
+    /// [`state::Registered`]).
+    unsafe fn registered<'a>(dev: *const bindings::net_device) -> &'a Device<T, state::Registered> {
         // SAFETY: By the function's safety requirements.
         unsafe { Device::from_raw(dev.cast_mut()) }
     }
@@ -1914,8 +2009,9 @@ impl<T: Driver> Adapter<T> {
         head: *mut bindings::list_head,
     ) {
         // SAFETY: dellink is called under RTNL on a registered device of
-        // these ops, with a valid list head.
-        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        // these ops (one the core found listed, or one newlink registered),
+        // with a valid list head.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
         T::dellink(dev, &mut UnregisterList(head), &rtnl);
     }
 
@@ -2132,7 +2228,7 @@ impl<T: Driver> Adapter<T> {
     /// in the context that the operation's C contract documents.
     unsafe extern "C" fn open_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: ndo_open is called under RTNL on a registered device.
-        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
         from_result(|| T::open(dev, &rtnl).map(|()| 0))
     }
 
@@ -2144,7 +2240,7 @@ impl<T: Driver> Adapter<T> {
     /// in the context that the operation's C contract documents.
     unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: ndo_stop is called under RTNL on a registered device.
-        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
         from_result(|| T::stop(dev, &rtnl).map(|()| 0))
     }
 
@@ -2160,8 +2256,9 @@ impl<T: Driver> Adapter<T> {
     ) -> bindings::netdev_tx_t {
         // SAFETY: The stack hands us ownership of a valid skb.
         let skb = SkBuff(unsafe { NonNull::new_unchecked(skb) });
-        // SAFETY: Called on a registered device of these ops.
-        match T::start_xmit(skb, unsafe { Self::dev(dev) }) {
+        // SAFETY: Called on a device of these ops that is up, hence
+        // registered.
+        match T::start_xmit(skb, unsafe { Self::registered(dev) }) {
             TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
             TxStatus::Drop => bindings::NET_XMIT_DROP as bindings::netdev_tx_t,
             TxStatus::Busy(skb) => {
@@ -2182,9 +2279,12 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
         stats: *mut bindings::rtnl_link_stats64,
     ) {
-        // SAFETY: Called on a device of these ops with a valid, exclusive
-        // stats struct; `Stats64` is transparent over it.
-        let (dev, stats) = unsafe { (Self::dev(dev), &mut *stats.cast::<Stats64>()) };
+        // SAFETY: `dev_get_stats` is called on a registered device of these
+        // ops (listed, or announced by the NETDEV_REGISTER notifiers, after
+        // which registration no longer fails without honouring references)
+        // with a valid, exclusive stats struct; `Stats64` is transparent
+        // over it.
+        let (dev, stats) = unsafe { (Self::registered(dev), &mut *stats.cast::<Stats64>()) };
         T::get_stats64(dev, stats);
     }
 

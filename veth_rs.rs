@@ -14,12 +14,12 @@ use kernel::{page::PAGE_SIZE, prelude::*, sync::rcu};
 mod netdev;
 
 use netdev::{
-    configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags, veth_info,
-    xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver, DrvInfo, ExtAck, FrameBatch,
-    LinkDevice, LinkOps, LinkSettings, NameAssign, Napi, Net, NewLinkParams, PeerAttrs, PeerLink,
-    Policy, RingItem, Rtnl, RxQueue, SetupDevice, SkBuff, Stats64, StringParam, Strings, TxStatus,
-    UnregisterList, XdpFrames, XdpVerdict, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU,
-    ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
+    configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags,
+    state::Registered, veth_info, xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver,
+    DrvInfo, ExtAck, FrameBatch, LinkDevice, LinkOps, LinkSettings, NameAssign, Napi, Net,
+    NewLinkParams, PeerAttrs, PeerLink, Policy, RingItem, Rtnl, RxQueue, SetupDevice, SkBuff,
+    Stats64, StringParam, Strings, TxStatus, UnregisterList, XdpFrames, XdpVerdict, ETH_ALEN,
+    ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
 };
 
 const DRV_VERSION: &[u8] = b"1.0";
@@ -531,7 +531,7 @@ impl Driver for Veth {
      * datapath and ndo ops
      */
 
-    fn start_xmit(mut skb: SkBuff, dev: &Device<Self>) -> TxStatus {
+    fn start_xmit(mut skb: SkBuff, dev: &Device<Self, Registered>) -> TxStatus {
         let priv_ = dev.drv_priv();
         let length = skb.len();
         let rcu = rcu::read_lock();
@@ -597,7 +597,7 @@ impl Driver for Veth {
         }
     }
 
-    fn get_stats64(dev: &Device<Self>, tot: &mut Stats64) {
+    fn get_stats64(dev: &Device<Self, Registered>, tot: &mut Stats64) {
         let priv_ = dev.drv_priv();
 
         dev.fetch_sw_stats(tot);
@@ -698,11 +698,14 @@ impl Driver for Veth {
         done
     }
 
-    fn get_peer_dev<'a>(dev: &Device<Self>, rcu: &'a rcu::Guard) -> Option<&'a Device<Self>> {
+    fn get_peer_dev<'a>(
+        dev: &Device<Self>,
+        rcu: &'a rcu::Guard,
+    ) -> Option<&'a Device<Self, Registered>> {
         dev.drv_priv().peer.get(rcu)
     }
 
-    fn open(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
+    fn open(dev: &Device<Self, Registered>, rtnl: &Rtnl) -> Result {
         let peer = dev.drv_priv().peer.get_rtnl(rtnl).ok_or(ENOTCONN)?;
 
         if dev.has_xdp_prog(rtnl) {
@@ -720,7 +723,7 @@ impl Driver for Veth {
         Ok(())
     }
 
-    fn stop(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
+    fn stop(dev: &Device<Self, Registered>, rtnl: &Rtnl) -> Result {
         dev.carrier_off();
         if let Some(peer) = dev.drv_priv().peer.get_rtnl(rtnl) {
             peer.carrier_off();
@@ -998,7 +1001,7 @@ impl Driver for Veth {
         Ok(())
     }
 
-    fn dellink(dev: &Device<Self>, list: &mut UnregisterList, rtnl: &Rtnl) {
+    fn dellink(dev: &Device<Self, Registered>, list: &mut UnregisterList, rtnl: &Rtnl) {
         // The first end to go clears both links; deleting either end (or its
         // namespace) deletes both.
         let Some(peer) = dev.drv_priv().peer.take(rtnl) else {

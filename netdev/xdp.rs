@@ -498,12 +498,6 @@ impl<T: Driver> Device<T> {
         }
     }
 
-    /// Recomputes the device's features (`netdev_update_features`).
-    pub(crate) fn update_features(&self, _rtnl: &Rtnl) {
-        // SAFETY: The device is registered; RTNL is held.
-        unsafe { bindings::netdev_update_features(self.as_raw()) }
-    }
-
     /// Sets the XDP features the device advertises (`xdp_set_features_flag`),
     /// 0 for none.
     pub(crate) fn set_xdp_features(&self, val: u32, _rtnl: &Rtnl) {
