@@ -17,7 +17,7 @@ use core::{
     mem::size_of,
     ops::Range,
     ptr::{self, NonNull},
-    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
+    sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering},
 };
 use kernel::{
     alloc::KVVec,
@@ -616,7 +616,45 @@ struct PrivArea<T: Driver> {
     /// The device's XDP program, holding a reference (veth.c's
     /// `_xdp_prog`); written under RTNL.
     xdp_prog: AtomicPtr<bindings::bpf_prog>,
+    /// The string set and entry count that `get_sset_count` last reported
+    /// to ethtool (see [`SsetCount`]); under RTNL.
+    sset_count: SsetCount,
     drv: T::Priv,
+}
+
+/// The size of the buffer that ethtool passes to `get_strings`.
+///
+/// C passes no size with the buffer: each caller (ethtool's ioctl and
+/// netlink string sets) sizes it by the count that `get_sset_count`
+/// returned for the same set just before, within the same RTNL section.
+/// The layer remembers the count it reported and sizes the table by it,
+/// rather than asking the driver again, whose second answer could differ.
+struct SsetCount(AtomicU64);
+
+impl SsetCount {
+    /// No set reported yet: `get_strings` writes nothing.
+    const NONE: u64 = u64::MAX;
+
+    fn new() -> Self {
+        Self(AtomicU64::new(Self::NONE))
+    }
+
+    /// Records that ethtool was told that set `sset` has `n` entries.
+    fn set(&self, sset: u32, n: u32, _rtnl: &Rtnl) {
+        self.0
+            .store((u64::from(sset) << 32) | u64::from(n), Ordering::Relaxed);
+    }
+
+    /// The count last reported for `sset`, or 0 if the last report was of
+    /// another set.
+    fn get(&self, sset: u32, _rtnl: &Rtnl) -> usize {
+        let v = self.0.load(Ordering::Relaxed);
+        if v != Self::NONE && (v >> 32) as u32 == sset {
+            v as u32 as usize
+        } else {
+            0
+        }
+    }
 }
 
 /// The receive queues of a device, allocated by `ndo_init` and freed by
@@ -1924,6 +1962,7 @@ impl<T: Driver> Adapter<T> {
             ptr::from_ref(d.area()).cast_mut().write(PrivArea {
                 rq: RqTable::new(),
                 xdp_prog: AtomicPtr::new(ptr::null_mut()),
+                sset_count: SsetCount::new(),
                 drv: T::Priv::default(),
             })
         };
@@ -2367,12 +2406,15 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
         sset: c_int,
     ) -> c_int {
-        // SAFETY: ethtool passes our device.
-        let dev = unsafe { Self::dev(dev) };
+        // SAFETY: ethtool passes our device, under RTNL.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
         from_result(|| {
             let sset = u32::try_from(sset).map_err(|_| EOPNOTSUPP)?;
             let n = T::get_sset_count(dev, sset)?;
-            c_int::try_from(n).map_err(|_| EINVAL)
+            let ret = c_int::try_from(n).map_err(|_| EINVAL)?;
+            // What ethtool sizes the `get_strings` buffer by.
+            dev.area().sset_count.set(sset, n, &rtnl);
+            Ok(ret)
         })
     }
 
@@ -2387,15 +2429,17 @@ impl<T: Driver> Adapter<T> {
         sset: u32,
         buf: *mut u8,
     ) {
-        // SAFETY: ethtool passes our device.
-        let dev = unsafe { Self::dev(dev) };
-        let Ok(n) = T::get_sset_count(dev, sset) else {
+        // SAFETY: ethtool passes our device, under RTNL.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        let n = dev.area().sset_count.get(sset, &rtnl);
+        if n == 0 {
             return;
-        };
-        // SAFETY: ethtool sized `buf` for the count that get_sset_count
-        // returned for this set, ETH_GSTRING_LEN bytes each, under RTNL (so
-        // the count is the same now).
-        let table = unsafe { core::slice::from_raw_parts_mut(buf.cast(), n as usize) };
+        }
+        // SAFETY: ethtool sized `buf`, ETH_GSTRING_LEN bytes an entry, by
+        // the count that `get_sset_count_callback` reported for this set
+        // just before, in this RTNL section: the count recorded (see
+        // `SsetCount`).
+        let table = unsafe { core::slice::from_raw_parts_mut(buf.cast(), n) };
         T::get_strings(dev, sset, &mut Strings(table));
     }
 
@@ -2407,17 +2451,23 @@ impl<T: Driver> Adapter<T> {
     /// in the context that the operation's C contract documents.
     unsafe extern "C" fn get_ethtool_stats_callback(
         dev: *mut bindings::net_device,
-        _stats: *mut bindings::ethtool_stats,
+        stats: *mut bindings::ethtool_stats,
         data: *mut u64,
     ) {
-        // SAFETY: ethtool calls this under RTNL with our device.
-        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
-        let Ok(n) = T::get_sset_count(dev, ETH_SS_STATS) else {
-            return;
+        // SAFETY: ethtool calls this under RTNL with our device and a valid
+        // `stats` whose `n_stats` is the number of entries of `data`.
+        let (rtnl, dev, n) = unsafe {
+            (
+                Rtnl::assume_held(),
+                Self::dev(dev),
+                (*stats).n_stats as usize,
+            )
         };
-        // SAFETY: ethtool sized `data` for the ETH_SS_STATS count, which
-        // cannot change under RTNL.
-        let data = unsafe { core::slice::from_raw_parts_mut(data, n as usize) };
+        if n == 0 {
+            return;
+        }
+        // SAFETY: ethtool allocated `data` with `n_stats` entries.
+        let data = unsafe { core::slice::from_raw_parts_mut(data, n) };
         T::get_ethtool_stats(dev, data, &rtnl);
     }
 
