@@ -873,13 +873,31 @@ impl<T: Driver> NapiRx<'_, T> {
 }
 
 /// The NAPI poll of a receive queue in progress: the one consumer of the
-/// queue's ring.
+/// queue's ring. It counts the work done, one unit per item taken out of
+/// the ring, and gives out no more than the budget; the poll ends with
+/// [`Napi::complete`], whose [`PollDone`] the poll returns.
 ///
 /// # Invariants
 ///
-/// Only made by the poll trampoline, for a queue whose NAPI is enabled.
+/// Only made by the poll trampoline, for a queue whose NAPI is enabled and
+/// scheduled on this CPU, with `done == 0`; `done <= budget`.
 pub(crate) struct Napi<'a, T: Driver> {
     rq: &'a RxQueue<T>,
+    budget: u32,
+    done: u32,
+}
+
+/// How much work a poll did, as NAPI's `poll` returns it: made only by
+/// [`Napi::complete`], which completes the poll when the work was below
+/// the budget.
+///
+/// # Invariants
+///
+/// `work` is at most the poll's budget; if it is below the budget, the
+/// poll was completed (`napi_complete_done`).
+pub(crate) struct PollDone<'a> {
+    work: u32,
+    _p: PhantomData<&'a ()>,
 }
 
 impl<'a, T: Driver> Napi<'a, T> {
@@ -888,13 +906,27 @@ impl<'a, T: Driver> Napi<'a, T> {
         self.rq
     }
 
-    /// Takes the next skb or frame out of the ring (`__ptr_ring_consume`).
+    /// Takes the next skb or frame out of the ring (`__ptr_ring_consume`),
+    /// counting it as a unit of work; `None` once the ring is empty or the
+    /// budget used up.
+    #[inline]
     pub(crate) fn consume(&mut self) -> Option<RingItem> {
+        if self.done >= self.budget {
+            return None;
+        }
         // SAFETY: By the type invariant the ring is initialised and we are
         // its only consumer (NAPI polls one context on one CPU at a time).
         let p = unsafe { bindings::veth_rs_ptr_ring_consume(self.rq.ring.get()) };
+        let p = NonNull::new(p)?;
+        // INVARIANT: `done` was below the budget.
+        self.done += 1;
         // SAFETY: The ring owned the entry and gives it to us.
-        NonNull::new(p).map(|p| unsafe { xdp::ring_item(p) })
+        Some(unsafe { xdp::ring_item(p) })
+    }
+
+    /// The work done so far: the number of items taken out of the ring.
+    pub(crate) fn done(&self) -> u32 {
+        self.done
     }
 
     /// Hands `skb` to the stack through GRO (`napi_gro_receive`), or
@@ -913,14 +945,25 @@ impl<'a, T: Driver> Napi<'a, T> {
         }
     }
 
-    /// Ends the poll after `done` packets, fewer than the budget
-    /// (`napi_complete_done`); if the ring filled meanwhile, schedules the
-    /// poll again.
-    pub(crate) fn complete(self, done: u32) {
+    /// Ends the poll. Below the budget, it completes NAPI
+    /// (`napi_complete_done`) and, if the ring filled meanwhile, schedules
+    /// the poll again; with the budget used up, NAPI keeps polling. The
+    /// poll returns the value.
+    pub(crate) fn complete(self) -> PollDone<'a> {
+        let done = PollDone {
+            work: self.done,
+            _p: PhantomData,
+        };
+        if self.done >= self.budget {
+            // INVARIANT: The whole budget: not completed.
+            return done;
+        }
         let napi = self.rq.napi.get();
-        // SAFETY: We are the poll of this enabled context.
-        if !unsafe { bindings::napi_complete_done(napi, done as c_int) } {
-            return;
+        // INVARIANT: Below the budget: completed here.
+        // SAFETY: We are the poll of this enabled, scheduled context, and
+        // complete it once: `self` is consumed.
+        if !unsafe { bindings::napi_complete_done(napi, self.done as c_int) } {
+            return done;
         }
         // Write `notify_masked` before reading the ring (`smp_store_mb`).
         self.rq.notify_masked.store(false, Ordering::Relaxed);
@@ -935,6 +978,7 @@ impl<'a, T: Driver> Napi<'a, T> {
                 bindings::__napi_schedule(napi);
             }
         }
+        done
     }
 }
 
@@ -1859,10 +1903,12 @@ pub(crate) trait Driver: Sized + 'static {
     /// (`ndo_set_rx_headroom`, negative: back to the default).
     fn set_rx_headroom(dev: &Device<Self>, headroom: i32);
 
-    /// Polls a receive queue whose NAPI is on: receives at most `budget`
-    /// packets and returns how many (`napi_struct::poll`). Below the
-    /// budget, the poll ends with [`Napi::complete`].
-    fn poll(napi: Napi<'_, Self>, budget: u32) -> u32;
+    /// Polls a receive queue whose NAPI is on (`napi_struct::poll`): takes
+    /// at most the budget's worth of items out of its ring
+    /// ([`Napi::consume`]) and ends with [`Napi::complete`], whose value
+    /// it returns: the layer, not the driver, decides from the work done
+    /// whether NAPI is completed.
+    fn poll<'a>(napi: Napi<'a, Self>) -> PollDone<'a>;
 
     /// Adjusts the features the core is about to apply
     /// (`ndo_fix_features`).
@@ -2212,9 +2258,16 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: Only `napi_enable_range` adds contexts with this poll
         // function, each the first field of a live `RxQueue<T>` (repr(C)).
         let rq = unsafe { &*napi.cast::<RxQueue<T>>() };
-        // INVARIANT: NAPI calls poll only on an enabled context.
-        let ctx = Napi { rq };
-        T::poll(ctx, budget.max(0) as u32) as c_int
+        // INVARIANT: NAPI calls poll only on an enabled context that is
+        // scheduled on this CPU; nothing done yet.
+        let ctx = Napi {
+            rq,
+            budget: budget.max(0) as u32,
+            done: 0,
+        };
+        // By `PollDone`'s invariant: at most the budget, and completed if
+        // below it, as NAPI requires of the value poll returns.
+        T::poll(ctx).work as c_int
     }
 
     /// The C entry point of the `set_features` operation of this driver's C op tables.

@@ -17,9 +17,9 @@ use netdev::{
     configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags,
     state::Registered, veth_info, xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver,
     DrvInfo, ExtAck, FrameBatch, LinkDevice, LinkOps, LinkSettings, NameAssign, Napi, Net,
-    NewLinkParams, PeerAttrs, PeerLink, Policy, RingItem, Rtnl, RxQueue, SetupDevice, SkBuff,
-    Stats64, StringParam, Strings, TxStatus, UnregisterList, XdpFrames, XdpVerdict, ETH_ALEN,
-    ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
+    NewLinkParams, PeerAttrs, PeerLink, Policy, PollDone, RingItem, Rtnl, RxQueue, SetupDevice,
+    SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList, XdpFrames, XdpVerdict,
+    ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
 };
 
 const DRV_VERSION: &[u8] = b"1.0";
@@ -622,7 +622,7 @@ impl Driver for Veth {
         tot.set_dropped(tx_dropped, rx_dropped);
     }
 
-    fn poll(napi: Napi<'_, Self>, budget: u32) -> u32 {
+    fn poll<'a>(napi: Napi<'a, Self>) -> PollDone<'a> {
         let rq = napi.rq();
         let mut napi = napi;
         let mut st = PollStats::default();
@@ -630,14 +630,10 @@ impl Driver for Veth {
         let mut bq = FrameBatch::new();
         let mut pass = FrameBatch::new();
         let prog = napi.xdp_prog();
-        let mut done = 0;
 
         napi.return_frame_no_direct(true);
-        while done < budget {
-            let Some(item) = napi.consume() else {
-                break;
-            };
-            done += 1;
+        // At most the budget's worth of items.
+        while let Some(item) = napi.consume() {
             match item {
                 // From the peer's ndo_start_xmit.
                 RingItem::Skb(mut skb) => {
@@ -684,11 +680,10 @@ impl Driver for Veth {
         VethRqStats::add(&stats.xdp_bytes, st.xdp_bytes);
         VethRqStats::add(&stats.xdp_drops, st.xdp_drops);
         VethRqStats::add(&stats.rx_drops, st.rx_drops);
-        VethRqStats::add(&stats.xdp_packets, u64::from(done));
+        VethRqStats::add(&stats.xdp_packets, u64::from(napi.done()));
 
-        if done < budget {
-            napi.complete(done);
-        }
+        // Completes NAPI if the budget was not used up.
+        let done = napi.complete();
 
         // Release backpressure once per poll.
         let rcu = rcu::read_lock();
