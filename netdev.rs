@@ -468,8 +468,9 @@ impl<T: Driver> Device<T> {
         if index >= self.real_num_tx_queues() {
             return None;
         }
-        // SAFETY: `index` is below the number of tx queues in use; the
-        // queues live as long as the device.
+        // SAFETY: `index` is below the number of tx queues in use, which
+        // never exceeds the number allocated with the device; they live as
+        // long as the device.
         let txq = unsafe { bindings::veth_rs_netdev_get_tx_queue(self.as_raw(), index) };
         NonNull::new(txq).map(|q| TxQueue(q, PhantomData))
     }
@@ -798,8 +799,10 @@ unsafe impl<T: Driver> Send for RxQueue<T> {}
 impl<T: Driver> RxQueue<T> {
     /// The device the queue belongs to.
     pub(crate) fn dev(&self) -> &Device<T> {
-        // SAFETY: The queue lives in its device's private area, so the
-        // device outlives it.
+        // SAFETY: `dev` is the device whose `ndo_init` made the queue, in
+        // the table that the device's private area points to; the table is
+        // freed only by the device's destructor, so the device outlives
+        // the queue.
         unsafe { Device::from_raw(self.dev) }
     }
 
@@ -830,8 +833,12 @@ impl<T: Driver> RxQueue<T> {
     fn kick(&self) {
         // Write the ring before reading `notify_masked`.
         smp_mb(Full);
-        // SAFETY: The context is added and enabled (see `NapiRx` and
-        // `Napi`); scheduling from any context is allowed.
+        // SAFETY: The NAPI context lives as long as the queue. It was added
+        // and enabled when the caller's `NapiRx` saw it on; if
+        // `napi_del_range` is taking it down meanwhile, it disables it
+        // first, and `napi_schedule_prep` fails on a disabled context, so a
+        // deleted one is never scheduled. Scheduling from any context is
+        // allowed.
         unsafe {
             if !self.notify_masked.load(Ordering::Relaxed)
                 && bindings::napi_schedule_prep(self.napi.get())
@@ -1340,8 +1347,9 @@ pub(crate) struct IfInfo(*const bindings::ifinfomsg);
 impl IfInfo {
     /// The interface index asked for (0: any).
     pub(crate) fn index(&self) -> i32 {
-        // SAFETY: The policy guaranteed that the attribute holds a whole
-        // ifinfomsg; netlink payloads are 4-byte aligned.
+        // SAFETY: `PeerAttrs::parse`, the only maker of an `IfInfo`,
+        // checked that the attribute holds a whole ifinfomsg, which lives
+        // as long as the request; netlink payloads are 4-byte aligned.
         unsafe { (*self.0).ifi_index }
     }
 }
@@ -1594,9 +1602,9 @@ impl TxQueue<'_> {
 ///
 /// `ptr` is null or a registered device of driver `T` (see
 /// [`state::Registered`]) on which this value holds a reference tracked by
-/// `tracker`: the reference keeps the device from being freed. It is published and cleared only
-/// under RTNL; readers see it under RCU, and the device is freed only an RCU
-/// grace period after it is cleared.
+/// `tracker`: the reference keeps the device from being freed. It is
+/// published and cleared only under RTNL; readers see it under RCU, and the
+/// device is freed only an RCU grace period after it is cleared.
 pub(crate) struct PeerLink<T: Driver> {
     ptr: AtomicPtr<bindings::net_device>,
     tracker: UnsafeCell<bindings::netdevice_tracker>,
@@ -1680,6 +1688,12 @@ impl<T: Driver> TakenPeer<'_, T> {
 }
 
 impl<T: Driver> Drop for TakenPeer<'_, T> {
+    // FIXME: If the peer is already unregistered and this is its last
+    // reference, `netdev_run_todo` may free it without a further grace
+    // period, while a reader that loaded the link before `take` still uses
+    // it. veth's dellink never leaves a link to an unregistered device (it
+    // clears both links before queueing both ends), so this does not
+    // happen there; the type does not prevent it.
     fn drop(&mut self) {
         // SAFETY: The reference was taken by `publish` with this tracker;
         // RTNL is held (the `Rtnl` borrowed by `take`).
