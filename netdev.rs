@@ -327,15 +327,20 @@ impl<T: Driver> Device<T> {
         self.0.get()
     }
 
-    /// The private area of this device (`netdev_priv`).
-    fn area(&self) -> &PrivArea<T> {
+    /// Where the private area of `dev` starts (`netdev_priv`): right after
+    /// the `net_device`, NETDEV_ALIGN-aligned.
+    fn area_ptr(dev: *mut bindings::net_device) -> *mut PrivArea<T> {
         let offset =
             size_of::<bindings::net_device>().next_multiple_of(bindings::NETDEV_ALIGN as usize);
-        // The private area starts NETDEV_ALIGN-aligned right after the
-        // `net_device` (see `netdev_priv`).
-        // SAFETY: By the type invariant it holds a `PrivArea<T>` initialised
-        // by `setup_callback`.
-        unsafe { &*self.as_raw().cast::<u8>().add(offset).cast::<PrivArea<T>>() }
+        dev.cast::<u8>().wrapping_add(offset).cast()
+    }
+
+    /// The private area of this device (`netdev_priv`).
+    fn area(&self) -> &PrivArea<T> {
+        // SAFETY: By the type invariant the device was allocated with `T`'s
+        // ops, so its private area holds a `PrivArea<T>`, initialised by
+        // `setup_callback` before any `Device` of it was made.
+        unsafe { &*Self::area_ptr(self.as_raw()) }
     }
 
     /// The driver's private data of this device.
@@ -400,10 +405,21 @@ impl<T: Driver> Device<T> {
         unsafe { bindings::netif_carrier_off(self.as_raw()) }
     }
 
-    /// The device's network namespace (`dev_net`).
-    pub(crate) fn net(&self) -> &Net {
-        // SAFETY: `as_raw` is valid; a device always has a namespace, which
-        // outlives the device's presence in it.
+    /// The device's network namespace (`dev_net`), under RTNL, which
+    /// serialises moving the device to another namespace.
+    pub(crate) fn net<'a>(&'a self, _rtnl: &'a Rtnl) -> &'a Net {
+        // SAFETY: `as_raw` is valid; a device always has a namespace. It
+        // changes only under RTNL, held for `'a`, and a namespace is freed
+        // only after its devices have left it.
+        unsafe { &*bindings::veth_rs_dev_net(self.as_raw()).cast::<Net>() }
+    }
+
+    /// The device's network namespace (`dev_net`), for an RCU reader.
+    pub(crate) fn net_rcu<'a>(&'a self, _rcu: &'a rcu::Guard) -> &'a Net {
+        // SAFETY: `as_raw` is valid; a device always has a namespace. If
+        // the device moves to another one meanwhile, the old namespace is
+        // freed only after an RCU grace period (`cleanup_net`'s
+        // `rcu_barrier`), which `_rcu` holds off for `'a`.
         unsafe { &*bindings::veth_rs_dev_net(self.as_raw()).cast::<Net>() }
     }
 
@@ -498,8 +514,9 @@ impl<T: Driver> Device<T> {
     /// makes its ring and enables it; then the peer's transmit path may
     /// fill the ring (veth.c's `veth_napi_enable_range`). On failure, no
     /// queue of `range` is changed. Only for a running device
-    /// (`ENETDOWN` otherwise): closing it takes NAPI down again, so no
-    /// context outlives the device's queues.
+    /// (`ENETDOWN` otherwise): closing it takes NAPI down again (the
+    /// `ndo_stop` trampoline makes sure of it), so no context outlives the
+    /// device's queues.
     pub(crate) fn napi_enable_range(&self, range: Range<u32>, _rtnl: &Rtnl) -> Result {
         if !self.is_running() {
             return Err(ENETDOWN);
@@ -1195,8 +1212,13 @@ pub(crate) fn create_link<T: Driver>(
     ops: &LinkOps<T>,
     _rtnl: &Rtnl,
 ) -> Result<NewDevice<T>> {
-    // SAFETY: All pointers are valid; `tb` is an IFLA attribute table of
-    // IFLA_MAX + 1 entries; RTNL is held.
+    // `rtnl_create_link` reads IFLA attributes: an IFLA table it must be,
+    // not a table of the driver's own attributes.
+    if tb.len != ifla::MAX + 1 {
+        return Err(EINVAL);
+    }
+    // SAFETY: All pointers are valid; `tb` is an attribute table of
+    // IFLA_MAX + 1 entries (checked above); RTNL is held.
     let dev = from_err_ptr(unsafe {
         bindings::rtnl_create_link(
             net.as_raw(),
@@ -1582,9 +1604,13 @@ pub(crate) struct TxQueue<'a>(NonNull<bindings::netdev_queue>, PhantomData<&'a (
 
 impl TxQueue<'_> {
     /// Whether the queue has no qdisc that could hold a packet back
-    /// (`qdisc_txq_has_no_queue`).
-    pub(crate) fn has_no_queue(&self) -> bool {
-        // SAFETY: The queue is valid for the borrow.
+    /// (`qdisc_txq_has_no_queue`). The queue's qdisc is replaced under
+    /// RTNL and freed after an RCU grace period: reading it takes an RCU
+    /// read-side section.
+    pub(crate) fn has_no_queue(&self, _rcu: &rcu::Guard) -> bool {
+        // SAFETY: The queue is valid for the borrow; its `qdisc` pointer is
+        // never null (noop_qdisc at least) and the qdisc it points to stays
+        // valid while `_rcu` holds off a grace period.
         unsafe { bindings::veth_rs_qdisc_txq_has_no_queue(self.0.as_ptr()) }
     }
 
@@ -2014,18 +2040,21 @@ impl<T: Driver> Adapter<T> {
         const { assert!(core::mem::align_of::<PrivArea<T>>() <= bindings::NETDEV_ALIGN as usize) };
         // SAFETY: `alloc_netdev_mqs` calls setup on a new device of these
         // ops, before anybody else sees it, with `priv_size` bytes of
-        // private area, aligned to NETDEV_ALIGN.
-        let d = unsafe { Self::dev(dev) };
-        // SAFETY: The private area is ours, `priv_size` big and aligned
-        // (asserted above); it holds no value yet.
+        // private area (`size_of::<PrivArea<T>>()`), aligned to
+        // NETDEV_ALIGN (asserted above to suffice); it holds no value yet.
+        // It is written through a raw pointer: no reference to it exists
+        // before it is initialised.
         unsafe {
-            ptr::from_ref(d.area()).cast_mut().write(PrivArea {
+            Device::<T>::area_ptr(dev).write(PrivArea {
                 rq: RqTable::new(),
                 xdp_prog: AtomicPtr::new(ptr::null_mut()),
                 sset_count: SsetCount::new(),
                 drv: T::Priv::default(),
             })
         };
+        // SAFETY: A valid device of these ops, exclusively ours during
+        // setup, whose private area is now initialised.
+        let d = unsafe { Self::dev(dev) };
         let mut sd = SetupDevice(d);
         T::setup(&mut sd);
         // SAFETY: Exclusive access during setup; the op tables are
@@ -2175,10 +2204,12 @@ impl<T: Driver> Adapter<T> {
     unsafe extern "C" fn priv_destructor_callback(dev: *mut bindings::net_device) {
         // The core calls the destructor once: when the last reference of
         // the unregistered device is gone, or when registration failed.
-        // SAFETY: Nobody uses the device; closing it deleted every NAPI.
+        // SAFETY: Nobody uses the device any more; it has no NAPI context
+        // (the ndo_stop trampoline deletes them all, and they are added
+        // only while the device runs).
         let d = unsafe { Self::dev(dev) };
         // The core removed any XDP program while unregistering; a device
-        // that never registered may still hold one.
+        // whose registration failed may still hold one.
         let prog = d.area().xdp_prog.swap(ptr::null_mut(), Ordering::AcqRel);
         // SAFETY: The slot owned a reference on the program.
         drop(unsafe { BpfProg::from_raw(prog) });
@@ -2347,7 +2378,13 @@ impl<T: Driver> Adapter<T> {
     unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: ndo_stop is called under RTNL on a registered device.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
-        from_result(|| T::stop(dev, &rtnl).map(|()| 0))
+        let result = T::stop(dev, &rtnl);
+        // A closed device has no NAPI, whatever the driver did: the
+        // destructor frees the queues, and the core deletes the contexts
+        // still listed only after that. A no-op if the driver took them
+        // down already.
+        dev.napi_del_range(0..dev.num_rx_queues(), &rtnl);
+        from_result(|| result.map(|()| 0))
     }
 
     /// The C entry point of the `start_xmit` operation of this driver's C op tables.

@@ -583,7 +583,7 @@ impl Driver for Veth {
             Err(skb) => match dev.tx_queue(rxq) {
                 // With a qdisc on our tx queue, push back: stop the queue
                 // until the peer's poll has made room and wakes it.
-                Some(txq) if !txq.has_no_queue() => {
+                Some(txq) if !txq.has_no_queue(&rcu) => {
                     let skb = skb.restore();
                     txq.stop();
                     napi.kick();
@@ -1007,15 +1007,15 @@ impl Driver for Veth {
         let peer_dev = peer.dev();
         let back = peer_dev.drv_priv().peer.take(rtnl);
         if let Some(back) = &back {
-            peer_dev.unregister_queue_net(back.dev().net(), list, rtnl);
+            peer_dev.unregister_queue_net(back.dev().net(rtnl), list, rtnl);
         }
         // Dropping `back` and `peer` puts the references the links held.
     }
 
     fn get_link_net<'a>(dev: &'a Device<Self>, rcu: &'a rcu::Guard) -> &'a Net {
         match dev.drv_priv().peer.get(rcu) {
-            Some(peer) => peer.net(),
-            None => dev.net(),
+            Some(peer) => peer.net_rcu(rcu),
+            None => dev.net_rcu(rcu),
         }
     }
 
