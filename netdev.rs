@@ -2778,6 +2778,9 @@ pub(crate) const fn modinfo_bytes<const N: usize>(s: &str) -> [u8; N] {
 /// `module_param_string` and `MODULE_PARM_DESC` do in C).
 macro_rules! module_param_string {
     ($storage:ident, $name:literal, $desc:literal) => {
+        // The `link_section`s below are what `unsafe_code` flags; they are
+        // the layer's, expanded where the driver invokes the macro.
+        #[allow(unsafe_code)]
         const _: () = {
             static KPS: $crate::netdev::KParamString = $storage.kparam();
             #[link_section = "__param"]

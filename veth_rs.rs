@@ -6,11 +6,15 @@
 //! end of a pair transmits, the other end receives, through
 //! `__dev_forward_skb` and `__netif_rx`. The sections follow veth.c's order
 //! (ethtool, datapath and ndo ops, rtnl ops, module init) and names.
-//! All `unsafe` code lives in the abstraction layer `netdev.rs`.
+//! All `unsafe` code lives in the abstraction layer `netdev.rs`: the
+//! driver itself may not use any, as the crate's lint level enforces.
+
+#![deny(unsafe_code)]
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::{page::PAGE_SIZE, prelude::*, sync::rcu};
 
+#[allow(unsafe_code)]
 mod netdev;
 
 use netdev::{
