@@ -17,6 +17,15 @@ use kernel::{page::PAGE_SIZE, prelude::*, sync::rcu};
 #[allow(unsafe_code)]
 mod netdev;
 
+// A misuse of the layer that must not compile, built only by
+// `make compile-fail` (tests/compile_fail/run.sh), in a scratch copy of the
+// tree that holds the case as compile_fail_case.rs.
+#[cfg(veth_rs_compile_fail)]
+#[allow(dead_code)]
+mod compile_fail_case {
+    include!("compile_fail_case.rs");
+}
+
 use netdev::{
     configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags,
     state::Registered, veth_info, xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver,
