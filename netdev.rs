@@ -17,7 +17,7 @@ use core::{
     mem::size_of,
     ops::Range,
     ptr::{self, NonNull},
-    sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering},
+    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
 };
 use kernel::{
     alloc::KVVec,
@@ -31,9 +31,12 @@ use kernel::{
     types::Opaque,
 };
 
+mod ethtool;
 mod param;
 mod skbf;
 mod xdp;
+use ethtool::SsetCount;
+pub(crate) use ethtool::{Channels, DrvInfo, LinkSettings, Strings, ETH_SS_STATS};
 pub(crate) use param::{
     modinfo_bytes, module_param_string, KParamString, KernelParam, StringParam,
 };
@@ -84,8 +87,6 @@ pub(crate) const ETH_MAX_MTU: u32 = bindings::ETH_MAX_MTU;
 pub(crate) const IFNAMSIZ: usize = bindings::IFNAMSIZ as usize;
 /// Length of the `struct ifinfomsg` header a peer attribute starts with.
 pub(crate) const IFINFOMSG_LEN: u16 = size_of::<bindings::ifinfomsg>() as u16;
-/// Length of an ethtool string.
-pub(crate) const ETH_GSTRING_LEN: usize = bindings::ETH_GSTRING_LEN as usize;
 /// Largest size a GSO packet may have.
 pub(crate) const GSO_MAX_SIZE: u32 = bindings::GSO_MAX_SIZE;
 
@@ -642,41 +643,6 @@ struct PrivArea<T: Driver> {
     /// to ethtool (see [`SsetCount`]); under RTNL.
     sset_count: SsetCount,
     drv: T::Priv,
-}
-
-/// The size of the buffer that ethtool passes to `get_strings`.
-///
-/// C passes no size with the buffer: each caller (ethtool's ioctl and
-/// netlink string sets) sizes it by the count that `get_sset_count`
-/// returned for the same set just before, within the same RTNL section.
-/// The layer remembers the count it reported and sizes the table by it,
-/// rather than asking the driver again, whose second answer could differ.
-struct SsetCount(AtomicU64);
-
-impl SsetCount {
-    /// No set reported yet: `get_strings` writes nothing.
-    const NONE: u64 = u64::MAX;
-
-    fn new() -> Self {
-        Self(AtomicU64::new(Self::NONE))
-    }
-
-    /// Records that ethtool was told that set `sset` has `n` entries.
-    fn set(&self, sset: u32, n: u32, _rtnl: &Rtnl) {
-        self.0
-            .store((u64::from(sset) << 32) | u64::from(n), Ordering::Relaxed);
-    }
-
-    /// The count last reported for `sset`, or 0 if the last report was of
-    /// another set.
-    fn get(&self, sset: u32, _rtnl: &Rtnl) -> usize {
-        let v = self.0.load(Ordering::Relaxed);
-        if v != Self::NONE && (v >> 32) as u32 == sset {
-            v as u32 as usize
-        } else {
-            0
-        }
-    }
 }
 
 /// The receive queues of a device, allocated by `ndo_init` and freed by
@@ -1753,90 +1719,6 @@ const fn zeroed_policy() -> bindings::nla_policy {
     unsafe { core::mem::zeroed() }
 }
 
-/// Fills an ethtool string table.
-pub(crate) struct Strings<'a>(&'a mut [[u8; ETH_GSTRING_LEN]]);
-
-impl Strings<'_> {
-    /// Writes `s` (truncated) into entry `i`.
-    pub(crate) fn set(&mut self, i: usize, s: &[u8]) {
-        if let Some(e) = self.0.get_mut(i) {
-            let n = s.len().min(ETH_GSTRING_LEN - 1);
-            e[..n].copy_from_slice(&s[..n]);
-            e[n..].fill(0);
-        }
-    }
-
-    /// Writes the formatted `args` (truncated) into entry `i`.
-    pub(crate) fn set_fmt(&mut self, i: usize, args: core::fmt::Arguments<'_>) {
-        /// Writes into a fixed buffer, dropping what does not fit (and
-        /// keeping room for the NUL).
-        struct Buf<'b>(&'b mut [u8], usize);
-        impl core::fmt::Write for Buf<'_> {
-            fn write_str(&mut self, s: &str) -> core::fmt::Result {
-                let room = self.0.len() - 1 - self.1;
-                let n = s.len().min(room);
-                self.0[self.1..self.1 + n].copy_from_slice(&s.as_bytes()[..n]);
-                self.1 += n;
-                Ok(())
-            }
-        }
-        if let Some(e) = self.0.get_mut(i) {
-            e.fill(0);
-            // Writing into `Buf` cannot fail.
-            let _ = core::fmt::write(&mut Buf(e, 0), args);
-        }
-    }
-}
-
-/// Driver information for `ethtool -i`.
-pub(crate) struct DrvInfo<'a>(&'a mut bindings::ethtool_drvinfo);
-
-impl DrvInfo<'_> {
-    /// Sets the driver name and version.
-    pub(crate) fn set(&mut self, driver: &[u8], version: &[u8]) {
-        fn copy(dst: &mut [c_char], src: &[u8]) {
-            let n = src.len().min(dst.len() - 1);
-            for (d, s) in dst.iter_mut().zip(src[..n].iter()) {
-                *d = *s as c_char;
-            }
-            dst[n] = 0;
-        }
-        copy(&mut self.0.driver, driver);
-        copy(&mut self.0.version, version);
-    }
-}
-
-/// Link settings for `ethtool DEV`.
-pub(crate) struct LinkSettings<'a>(&'a mut bindings::ethtool_link_ksettings);
-
-impl LinkSettings<'_> {
-    /// Reports a fixed-speed, full duplex twisted-pair link without
-    /// autonegotiation, of `speed` Mb/s.
-    pub(crate) fn set_fixed(&mut self, speed: u32) {
-        let b = &mut self.0.base;
-        b.speed = speed;
-        b.duplex = bindings::DUPLEX_FULL as u8;
-        b.port = bindings::PORT_TP as u8;
-        b.autoneg = bindings::AUTONEG_DISABLE as u8;
-    }
-}
-
-/// Channel counts for `ethtool -l`.
-pub(crate) struct Channels<'a>(&'a mut bindings::ethtool_channels);
-
-impl Channels<'_> {
-    /// Sets the current and maximum rx and tx counts.
-    pub(crate) fn set(&mut self, rx: u32, tx: u32, max_rx: u32, max_tx: u32) {
-        self.0.rx_count = rx;
-        self.0.tx_count = tx;
-        self.0.max_rx = max_rx;
-        self.0.max_tx = max_tx;
-    }
-}
-
-/// The ethtool string set of statistics (`ETH_SS_STATS`).
-pub(crate) const ETH_SS_STATS: u32 = bindings::ethtool_stringset_ETH_SS_STATS;
-
 /// The number of possible CPUs (`num_possible_cpus`).
 pub(crate) fn num_possible_cpus() -> u32 {
     // SAFETY: No preconditions.
@@ -2485,7 +2367,7 @@ impl<T: Driver> Adapter<T> {
     ) {
         // SAFETY: ethtool passes our device and a valid, exclusive struct.
         let (dev, info) = unsafe { (Self::dev(dev), &mut *info) };
-        T::get_drvinfo(dev, &mut DrvInfo(info));
+        T::get_drvinfo(dev, &mut DrvInfo::new(info));
     }
 
     /// The C entry point of the `get_link_ksettings` operation of this driver's C op tables.
@@ -2500,7 +2382,7 @@ impl<T: Driver> Adapter<T> {
     ) -> c_int {
         // SAFETY: ethtool passes our device and a valid, exclusive struct.
         let (dev, s) = unsafe { (Self::dev(dev), &mut *s) };
-        T::get_link_ksettings(dev, &mut LinkSettings(s));
+        T::get_link_ksettings(dev, &mut LinkSettings::new(s));
         0
     }
 
@@ -2547,8 +2429,8 @@ impl<T: Driver> Adapter<T> {
         // the count that `get_sset_count_callback` reported for this set
         // just before, in this RTNL section: the count recorded (see
         // `SsetCount`).
-        let table = unsafe { core::slice::from_raw_parts_mut(buf.cast(), n) };
-        T::get_strings(dev, sset, &mut Strings(table));
+        let mut out = unsafe { Strings::from_raw(buf, n) };
+        T::get_strings(dev, sset, &mut out);
     }
 
     /// The C entry point of the `get_ethtool_stats` operation of this driver's C op tables.
@@ -2591,7 +2473,7 @@ impl<T: Driver> Adapter<T> {
     ) {
         // SAFETY: ethtool passes our device and a valid, exclusive struct.
         let (dev, ch) = unsafe { (Self::dev(dev), &mut *ch) };
-        T::get_channels(dev, &mut Channels(ch));
+        T::get_channels(dev, &mut Channels::new(ch));
     }
 }
 

@@ -11,9 +11,9 @@
 // views the layer makes: it cannot make a `Strings` over a table of a
 // size of its own.
 
-use crate::netdev::{Strings, ETH_GSTRING_LEN};
+use crate::netdev::Strings;
 
-fn strings_of_my_size(table: &mut [[u8; ETH_GSTRING_LEN]]) {
+fn strings_of_my_size(table: &mut [[u8; 32]]) {
     let mut out = Strings(table);
     out.set(0, b"peer_ifindex");
 }

@@ -5,8 +5,6 @@
 // it. Driver code cannot reach past the layer, e.g. to size an ethtool
 // table itself.
 
-use crate::netdev::ETH_GSTRING_LEN;
-
-fn table_of_my_size<'a>(buf: *mut u8, n: usize) -> &'a mut [[u8; ETH_GSTRING_LEN]] {
+fn table_of_my_size<'a>(buf: *mut u8, n: usize) -> &'a mut [[u8; 32]] {
     unsafe { core::slice::from_raw_parts_mut(buf.cast(), n) }
 }
