@@ -35,6 +35,7 @@ mod ethtool;
 mod netlink;
 mod param;
 mod skbf;
+mod skbuff;
 mod xdp;
 use ethtool::SsetCount;
 pub(crate) use ethtool::{Channels, DrvInfo, LinkSettings, Strings, ETH_SS_STATS};
@@ -44,6 +45,7 @@ pub(crate) use netlink::{
 pub(crate) use param::{
     modinfo_bytes, module_param_string, KParamString, KernelParam, StringParam,
 };
+pub(crate) use skbuff::{Dropped, RxSkBuff, SkBuff, TxStatus};
 pub(crate) use xdp::{caps as xdp_caps, BpfProg, FrameBatch, RingItem, XdpFrames, XdpVerdict};
 pub(crate) use xdp::{
     shinfo_size, MAX_FRAGS, NET_IP_ALIGN, PACKET_HEADROOM, VLAN_HLEN, XMIT_FLAGS_MASK, XMIT_FLUSH,
@@ -424,12 +426,9 @@ impl<T: Driver> Device<T> {
         // SAFETY: `as_raw` is valid and `raw` is an skb we own;
         // `__dev_forward_skb` frees it on failure.
         match unsafe { bindings::__dev_forward_skb(self.as_raw(), raw) } {
-            // INVARIANT: Prepared by `__dev_forward_skb`, which pulled
-            // ETH_HLEN bytes; ownership passes back to the new value.
-            0 => Ok(RxSkBuff(SkBuff(
-                // SAFETY: `raw` came from a `NonNull`.
-                unsafe { NonNull::new_unchecked(raw) },
-            ))),
+            // SAFETY: `raw` came from a `NonNull` and is ours again, just
+            // prepared by `__dev_forward_skb`, which pulled ETH_HLEN bytes.
+            0 => Ok(unsafe { RxSkBuff::from_raw(NonNull::new_unchecked(raw)) }),
             _ => Err(Dropped),
         }
     }
@@ -825,7 +824,7 @@ impl<T: Driver> NapiRx<'_, T> {
     /// Puts `skb` into the queue's ring (`ptr_ring_produce`), or gives it
     /// back if the ring is full.
     pub(crate) fn produce(&self, skb: RxSkBuff) -> core::result::Result<(), RxSkBuff> {
-        let raw = skb.0 .0.as_ptr();
+        let raw = skb.as_ptr();
         // SAFETY: By the type invariant the ring is initialised; the
         // producer lock serialises producers.
         if unsafe { bindings::veth_rs_ptr_ring_produce(self.0.ring.get(), raw.cast()) } == 0 {
@@ -1269,116 +1268,6 @@ impl Stats64 {
         self.0.tx_dropped = tx;
         self.0.rx_dropped = rx;
     }
-}
-
-/// A socket buffer owned by the driver. Dropping it frees it (`kfree_skb`).
-///
-/// # Invariants
-///
-/// `0` is a valid `sk_buff` that this value owns.
-pub(crate) struct SkBuff(NonNull<bindings::sk_buff>);
-
-impl SkBuff {
-    fn into_raw(self) -> *mut bindings::sk_buff {
-        let raw = self.0.as_ptr();
-        core::mem::forget(self);
-        raw
-    }
-
-    /// Readies the skb for the receive side (`skb_prepare_for_gro`): an skb
-    /// whose destructor is not `sock_wfree` is orphaned from its socket;
-    /// one that keeps its socket is marked for GRO's slow path.
-    pub(crate) fn prepare_for_gro(&mut self) {
-        // SAFETY: By the type invariant the skb is valid and ours.
-        unsafe { bindings::veth_rs_skb_prepare_for_gro(self.0.as_ptr()) };
-    }
-
-    /// Length of the packet.
-    pub(crate) fn len(&self) -> u32 {
-        // SAFETY: By the type invariant the skb is valid and ours.
-        unsafe { (*self.0.as_ptr()).len }
-    }
-
-    /// Makes sure the first `len` bytes are linear (`pskb_may_pull`).
-    pub(crate) fn may_pull(&mut self, len: u32) -> bool {
-        let skb = self.0.as_ptr();
-        // SAFETY: By the type invariant the skb is valid and ours.
-        let headlen = unsafe { skbf::headlen(skb) };
-        // The common case, as the inline C fast path: already linear.
-        // SAFETY: As above.
-        len <= headlen || unsafe { bindings::veth_rs_pskb_may_pull(skb, len) }
-    }
-
-    /// The tx queue the stack picked for the skb (`skb_get_queue_mapping`).
-    pub(crate) fn queue_mapping(&self) -> u32 {
-        // SAFETY: By the type invariant the skb is valid and ours.
-        u32::from(unsafe { (*self.0.as_ptr()).queue_mapping })
-    }
-
-    /// Whether the skb is charged to a socket with `sock_wfree`, as
-    /// locally made UDP, ICMP and XDP socket traffic is.
-    pub(crate) fn is_sock_wfree(&self) -> bool {
-        // SAFETY: By the type invariant the skb is valid and ours.
-        unsafe { bindings::veth_rs_skb_destructor_is_sock_wfree(self.0.as_ptr()) }
-    }
-
-    /// Takes the software transmit timestamp (`skb_tx_timestamp`).
-    pub(crate) fn tx_timestamp(&mut self) {
-        // SAFETY: By the type invariant the skb is valid and ours.
-        unsafe { bindings::veth_rs_skb_tx_timestamp(self.0.as_ptr()) }
-    }
-}
-
-impl Drop for SkBuff {
-    fn drop(&mut self) {
-        // SAFETY: By the type invariant we own the skb.
-        unsafe { bindings::veth_rs_kfree_skb(self.0.as_ptr()) }
-    }
-}
-
-/// An skb prepared for the receive path of a device by
-/// [`Device::forward_prepare`]: its ethernet header is pulled.
-///
-/// # Invariants
-///
-/// The skb has at least `ETH_HLEN` bytes of headroom right before its data:
-/// the ethernet header that `eth_type_trans` pulled.
-pub(crate) struct RxSkBuff(SkBuff);
-
-impl RxSkBuff {
-    /// Queues the skb to the backlog of the current CPU (`__netif_rx`);
-    /// BHs are disabled in ndo_start_xmit, as it needs.
-    pub(crate) fn netif_rx(self) -> core::result::Result<(), Dropped> {
-        let raw = self.0.into_raw();
-        // SAFETY: `raw` is an skb we own; `__netif_rx` always takes it.
-        if unsafe { bindings::__netif_rx(raw) } == bindings::NET_RX_SUCCESS as c_int {
-            Ok(())
-        } else {
-            Err(Dropped)
-        }
-    }
-
-    /// Puts the ethernet header back (`__skb_push`), to give the skb back
-    /// to the stack as it was sent.
-    pub(crate) fn restore(self) -> SkBuff {
-        // SAFETY: By the type invariant the header is there to push back.
-        unsafe { bindings::veth_rs_skb_push(self.0 .0.as_ptr(), ETH_HLEN) };
-        self.0
-    }
-}
-
-/// The skb was dropped on the way.
-pub(crate) struct Dropped;
-
-/// What ndo_start_xmit did with a packet.
-pub(crate) enum TxStatus {
-    /// Sent (`NETDEV_TX_OK`).
-    Ok,
-    /// Dropped (`NET_XMIT_DROP`).
-    Drop,
-    /// Not sent now: the skb goes back to the qdisc, which must retry once
-    /// the tx queue (stopped by the driver) is woken (`NETDEV_TX_BUSY`).
-    Busy(SkBuff),
 }
 
 /// A tx queue of a device (`struct netdev_queue`), in ndo_start_xmit.
@@ -2076,7 +1965,7 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
     ) -> bindings::netdev_tx_t {
         // SAFETY: The stack hands us ownership of a valid skb.
-        let skb = SkBuff(unsafe { NonNull::new_unchecked(skb) });
+        let skb = unsafe { SkBuff::from_raw(NonNull::new_unchecked(skb)) };
         // SAFETY: Called on a device of these ops that is up, hence
         // registered.
         match T::start_xmit(skb, unsafe { Self::registered(dev) }) {

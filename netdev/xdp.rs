@@ -328,8 +328,8 @@ pub(super) unsafe fn ring_item(p: NonNull<c_void>) -> RingItem {
             NonNull::new_unchecked((addr & !FRAME_TAG) as *mut bindings::xdp_frame)
         }))
     } else {
-        // INVARIANT: Other entries are owned skbs.
-        RingItem::Skb(SkBuff(p.cast()))
+        // SAFETY: Other entries are skbs that the ring owned.
+        RingItem::Skb(unsafe { SkBuff::from_raw(p.cast()) })
     }
 }
 
@@ -753,7 +753,7 @@ impl<'a, T: Driver> Napi<'a, T> {
                 bindings::veth_rs_skb_metadata_set(raw, metalen as u8);
             }
             // INVARIANT: `raw` is still the skb we own.
-            XdpVerdict::Pass(SkBuff(NonNull::new_unchecked(raw)))
+            XdpVerdict::Pass(SkBuff::from_raw(NonNull::new_unchecked(raw)))
         }
     }
 
