@@ -3,16 +3,17 @@
 
 // S1: only a registered device can be published in a peer link.
 //
-// `free_netdev` frees a device that never got registered whatever
-// references were taken on it, so a link to the device made by
-// `create_link` would point to freed memory once the `NewDevice` is
-// dropped. `PeerLink::publish` takes a `Device<_, Registered>`; a
-// `NewDevice` only gives a `Device` of no known state.
+// A device that never got registered is freed by `free_netdev` whatever
+// references were taken on it: the device that newlink is given is freed
+// so by rtnetlink if newlink fails, and one made by `create_link` when
+// its `NewDevice` is dropped. A link to it would point to freed memory.
+// `PeerLink::publish` takes a `Device<_, Registered>`; newlink's
+// `LinkDevice` (like a `NewDevice`) only gives a `Device` of no known
+// state.
 
-use crate::netdev::{NewDevice, PeerLink, Rtnl};
+use crate::netdev::{LinkDevice, PeerLink, Rtnl};
 use crate::Veth;
 
-fn publish_then_free(link: &PeerLink<Veth>, peer: NewDevice<Veth>, rtnl: &Rtnl) {
-    link.publish(peer.dev(), rtnl);
-    drop(peer);
+fn publish_unregistered(link: &PeerLink<Veth>, dev: &LinkDevice<'_, Veth>, rtnl: &Rtnl) {
+    link.publish(dev.dev(), rtnl);
 }
