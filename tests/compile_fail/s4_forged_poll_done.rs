@@ -1,4 +1,4 @@
-// compile-fail: error[E0451]: field `work` of struct `PollDone` is private
+// compile-fail: error[E0451]: field `work` of struct
 // SPDX-License-Identifier: GPL-2.0
 
 // S4: poll's return value is made only by `Napi::complete`.
