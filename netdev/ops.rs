@@ -485,14 +485,11 @@ impl<T: Driver> Adapter<T> {
         let rq = unsafe { &*napi.cast::<RxQueue<T>>() };
         // INVARIANT: NAPI calls poll only on an enabled context that is
         // scheduled on this CPU; nothing done yet.
-        let ctx = Napi {
-            rq,
-            budget: budget.max(0) as u32,
-            done: 0,
-        };
+        // SAFETY: As above; this is the context's poll.
+        let ctx = unsafe { Napi::new(rq, budget.max(0) as u32) };
         // By `PollDone`'s invariant: at most the budget, and completed if
         // below it, as NAPI requires of the value poll returns.
-        T::poll(ctx).work as c_int
+        T::poll(ctx).work() as c_int
     }
 
     /// The C entry point of the `set_features` operation of this driver's C op tables.
