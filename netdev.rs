@@ -7,6 +7,20 @@
 //! `struct rtnl_link_ops`: every `unsafe` of veth_rs lives here, the driver
 //! (`veth_rs.rs`) implements the safe [`Driver`] trait on top of it.
 //!
+//! One file per kernel object, as `rust/kernel/block/mq` is laid out; this
+//! root holds the bindings, the constants, the private area that ties a
+//! device's parts together, and re-exports the rest:
+//! - `device`: [`Device`] and its registration state, [`Net`], [`Stats64`],
+//!   the tx queues.
+//! - `rtnl`: [`Rtnl`], the devices of newlink, [`Registration`] of a kind.
+//! - `netlink`: attribute tables, the peer description, [`ExtAck`].
+//! - `ops`: the [`Driver`] trait and the C trampolines that call it.
+//! - `napi`: [`RxQueue`], its NAPI context and ring, [`Napi`] polls.
+//! - `xdp`: programs, frames, running XDP in a poll.
+//! - `skbuff`, `skbf`: owned skbs, and the skb field accessors.
+//! - `ethtool`, `peer`, `param`: ethtool buffers, the RCU peer link,
+//!   string module parameters.
+//!
 //! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
 //! [`include/net/rtnetlink.h`](srctree/include/net/rtnetlink.h),
 //! [`include/linux/ethtool.h`](srctree/include/linux/ethtool.h).
