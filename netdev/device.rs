@@ -126,21 +126,42 @@ impl<T: Driver> Device<T, state::Registered> {
         unsafe { bindings::veth_rs_dev_fetch_sw_netstats(&mut stats.0, self.as_raw()) }
     }
 
-    /// Queues the device for unregistration (`unregister_netdevice_queue`).
-    pub(crate) fn unregister_queue(&self, list: &mut UnregisterList, _rtnl: &Rtnl) {
-        // SAFETY: By the type invariant the device is registered; `list.0`
-        // is a valid list head, RTNL is held.
-        // FIXME: The type does not stop a second call once the device is
-        // being unregistered (the core then BUGs); the driver queues each
-        // device once, as veth.c does, by clearing the peer links first.
+    /// Whether the device is registered and not being unregistered yet
+    /// (`NETREG_REGISTERED`): the state changes only under RTNL.
+    fn is_listed(&self, _rtnl: &Rtnl) -> bool {
+        // SAFETY: `as_raw` is valid; `reg_state` is written under RTNL,
+        // which the caller holds.
+        let reg_state = unsafe { (*self.as_raw()).reg_state };
+        u32::from(reg_state) == bindings::netdev_reg_state_NETREG_REGISTERED
+    }
+
+    /// Queues the device for unregistration (`unregister_netdevice_queue`);
+    /// nothing if it is being unregistered already.
+    pub(crate) fn unregister_queue(&self, list: &mut UnregisterList, rtnl: &Rtnl) {
+        // A device whose unregistration has begun must not be queued again:
+        // the core would move its list entry out of a list it went through
+        // already, then BUG. (Queued twice in one RTNL section, it is still
+        // `NETREG_REGISTERED` and moves from one list to another: fine.)
+        if !self.is_listed(rtnl) {
+            return;
+        }
+        // SAFETY: The device is registered, not being unregistered (checked
+        // above, under RTNL); `list` holds a valid list head.
         unsafe { bindings::unregister_netdevice_queue(self.as_raw(), list.as_raw()) }
     }
 
     /// Queues the device for unregistration, telling the core that it is
     /// unregistered on behalf of namespace `net`
-    /// (`unregister_netdevice_queue_net`).
-    pub(crate) fn unregister_queue_net(&self, net: &Net, list: &mut UnregisterList, _rtnl: &Rtnl) {
+    /// (`unregister_netdevice_queue_net`); nothing if it is being
+    /// unregistered already.
+    pub(crate) fn unregister_queue_net(&self, net: &Net, list: &mut UnregisterList, rtnl: &Rtnl) {
+        if !self.is_listed(rtnl) {
+            return;
+        }
         // SAFETY: As in `unregister_queue`; `net` is valid.
+        // FIXME: With CONFIG_DEBUG_NET_SMALL_RTNL, a device of another
+        // namespace queued twice in one RTNL section is added twice to that
+        // namespace's list; veth's dellink queues each device once.
         unsafe {
             bindings::veth_rs_unregister_netdevice_queue_net(
                 net.as_raw(),
