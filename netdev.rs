@@ -25,19 +25,8 @@
 //! [`include/net/rtnetlink.h`](srctree/include/net/rtnetlink.h),
 //! [`include/linux/ethtool.h`](srctree/include/linux/ethtool.h).
 
-use core::{
-    marker::PhantomData,
-    ops::Range,
-    ptr::{self, NonNull},
-    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
-};
-use kernel::{
-    error::{from_err_ptr, from_result, to_result},
-    ffi::{c_int, c_uint},
-    prelude::*,
-    sync::rcu,
-    types::Opaque,
-};
+use core::sync::atomic::AtomicPtr;
+use kernel::sync::rcu;
 
 mod device;
 mod ethtool;

@@ -9,7 +9,23 @@
 //! [`include/net/rtnetlink.h`](srctree/include/net/rtnetlink.h),
 //! [`include/linux/ethtool.h`](srctree/include/linux/ethtool.h).
 
-use super::*;
+use super::{
+    bindings, features, ifla, state, xdp, Attrs, BpfProg, Channels, Device, DrvInfo, ExtAck,
+    LinkDevice, LinkOps, LinkSettings, Napi, Net, NewLinkParams, Policy, PollDone, PrivArea,
+    RqTable, Rtnl, RxQueue, SetupDevice, SkBuff, SsetCount, Stats64, Strings, TxStatus,
+    UnregisterList, XdpFrames,
+};
+use core::{
+    marker::PhantomData,
+    ptr::{self, NonNull},
+    sync::atomic::{AtomicPtr, Ordering},
+};
+use kernel::{
+    error::from_result,
+    ffi::{c_int, c_uint},
+    prelude::*,
+    sync::rcu,
+};
 
 /// An rtnetlink link driver: a kind of device made with
 /// `ip link add ... type KIND` (`struct rtnl_link_ops` and the

@@ -8,7 +8,21 @@
 //! C headers: [`include/net/xdp.h`](srctree/include/net/xdp.h),
 //! [`include/linux/filter.h`](srctree/include/linux/filter.h).
 
-use super::*;
+use super::{
+    bindings, features, skbf, Device, Driver, Napi, NapiRx, Rtnl, RxQueue, SkBuff, RING_SIZE,
+};
+use core::{
+    marker::PhantomData,
+    ops::Range,
+    ptr::{self, NonNull},
+    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
+};
+use kernel::{
+    error::{from_err_ptr, to_result},
+    ffi::{c_int, c_void},
+    prelude::*,
+    types::Opaque,
+};
 
 /// XDP program verdicts (`enum xdp_action`).
 pub(crate) mod act {
