@@ -10,6 +10,8 @@
 #                   the VM (make check runs its short profile); FUZZ_SEED=N
 #                   replays the netlink fuzzer
 #   make lint       rustfmt check + CLIPPY=1 build with warnings as errors
+#   make compile-fail   check that each misuse of tests/compile_fail/ is
+#                   rejected by rustc with the error it names
 #   make rust-analyzer   write rust-project.json
 #   make kernel FLAVOUR=release   build the benchmark kernel
 #   make bench [QUICK=1]   benchmarks against the C veth in the release VM
@@ -30,7 +32,7 @@ endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
 .PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf upstream \
-	lint rust-analyzer run check stress clean bench
+	lint compile-fail rust-analyzer run check stress clean bench
 
 default: modules plugin
 
@@ -73,6 +75,13 @@ lint: kernel
 	@# Rebuild the module normally, so that what runs is a plain build.
 	$(KMAKE) VETH_RS_WERROR=1 modules
 
+# Misuses of the layer that safe driver code must not be able to write: each
+# case is built as a module of the crate in a scratch copy of the tree
+# (.compile-fail/) and passes only if rustc rejects it with the error its
+# first line names.
+compile-fail: kernel
+	$(RUN) $(TOP)/tests/compile_fail/run.sh $(KDIR)
+
 rust-analyzer: kernel
 	$(KMAKE) rust-analyzer
 
@@ -80,7 +89,7 @@ run: default
 	$(TOP)/qemu/vm -- $(TOP)/qemu/seed.sh
 
 # TESTS="link errors" runs only those scripts of tests/.
-check: lint plugin bpf upstream selftest-modules
+check: lint compile-fail plugin bpf upstream selftest-modules
 	$(TOP)/qemu/check.sh $(foreach t,$(TESTS),$(TOP)/tests/$(t:.sh=).sh)
 
 # Benchmarks against the C veth, in one boot of the release kernel (the
@@ -96,4 +105,4 @@ stress: default selftest-modules
 clean:
 	$(KMAKE) clean
 	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest clean
-	rm -f iproute2/link_veth_rs.so rust-project.json
+	rm -rf iproute2/link_veth_rs.so rust-project.json .compile-fail

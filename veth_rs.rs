@@ -6,20 +6,33 @@
 //! end of a pair transmits, the other end receives, through
 //! `__dev_forward_skb` and `__netif_rx`. The sections follow veth.c's order
 //! (ethtool, datapath and ndo ops, rtnl ops, module init) and names.
-//! All `unsafe` code lives in the abstraction layer `netdev.rs`.
+//! All `unsafe` code lives in the abstraction layer `netdev.rs`: the
+//! driver itself may not use any, as the crate's lint level enforces.
+
+#![deny(unsafe_code)]
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::{page::PAGE_SIZE, prelude::*, sync::rcu};
 
+#[allow(unsafe_code)]
 mod netdev;
 
+// A misuse of the layer that must not compile, built only by
+// `make compile-fail` (tests/compile_fail/run.sh), in a scratch copy of the
+// tree that holds the case as compile_fail_case.rs.
+#[cfg(veth_rs_compile_fail)]
+#[allow(dead_code)]
+mod compile_fail_case {
+    include!("compile_fail_case.rs");
+}
+
 use netdev::{
-    configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags, veth_info,
-    xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver, DrvInfo, ExtAck, FrameBatch,
-    LinkDevice, LinkOps, LinkSettings, NameAssign, Napi, Net, NewLinkParams, PeerAttrs, PeerLink,
-    Policy, RingItem, Rtnl, RxQueue, SetupDevice, SkBuff, Stats64, StringParam, Strings, TxStatus,
-    UnregisterList, XdpFrames, XdpVerdict, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU,
-    ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
+    configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags,
+    state::Registered, veth_info, xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver,
+    DrvInfo, ExtAck, FrameBatch, LinkDevice, LinkOps, LinkSettings, NameAssign, Napi, Net,
+    NewLinkParams, PeerAttrs, PeerLink, Policy, PollDone, RingItem, Rtnl, RxQueue, SetupDevice,
+    SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList, XdpFrames, XdpVerdict,
+    ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
 };
 
 const DRV_VERSION: &[u8] = b"1.0";
@@ -531,7 +544,7 @@ impl Driver for Veth {
      * datapath and ndo ops
      */
 
-    fn start_xmit(mut skb: SkBuff, dev: &Device<Self>) -> TxStatus {
+    fn start_xmit(mut skb: SkBuff, dev: &Device<Self, Registered>) -> TxStatus {
         let priv_ = dev.drv_priv();
         let length = skb.len();
         let rcu = rcu::read_lock();
@@ -583,7 +596,7 @@ impl Driver for Veth {
             Err(skb) => match dev.tx_queue(rxq) {
                 // With a qdisc on our tx queue, push back: stop the queue
                 // until the peer's poll has made room and wakes it.
-                Some(txq) if !txq.has_no_queue() => {
+                Some(txq) if !txq.has_no_queue(&rcu) => {
                     let skb = skb.restore();
                     txq.stop();
                     napi.kick();
@@ -597,7 +610,7 @@ impl Driver for Veth {
         }
     }
 
-    fn get_stats64(dev: &Device<Self>, tot: &mut Stats64) {
+    fn get_stats64(dev: &Device<Self, Registered>, tot: &mut Stats64) {
         let priv_ = dev.drv_priv();
 
         dev.fetch_sw_stats(tot);
@@ -622,7 +635,7 @@ impl Driver for Veth {
         tot.set_dropped(tx_dropped, rx_dropped);
     }
 
-    fn poll(napi: Napi<'_, Self>, budget: u32) -> u32 {
+    fn poll<'a>(napi: Napi<'a, Self>) -> PollDone<'a> {
         let rq = napi.rq();
         let mut napi = napi;
         let mut st = PollStats::default();
@@ -630,14 +643,10 @@ impl Driver for Veth {
         let mut bq = FrameBatch::new();
         let mut pass = FrameBatch::new();
         let prog = napi.xdp_prog();
-        let mut done = 0;
 
         napi.return_frame_no_direct(true);
-        while done < budget {
-            let Some(item) = napi.consume() else {
-                break;
-            };
-            done += 1;
+        // At most the budget's worth of items.
+        while let Some(item) = napi.consume() {
             match item {
                 // From the peer's ndo_start_xmit.
                 RingItem::Skb(mut skb) => {
@@ -684,11 +693,10 @@ impl Driver for Veth {
         VethRqStats::add(&stats.xdp_bytes, st.xdp_bytes);
         VethRqStats::add(&stats.xdp_drops, st.xdp_drops);
         VethRqStats::add(&stats.rx_drops, st.rx_drops);
-        VethRqStats::add(&stats.xdp_packets, u64::from(done));
+        VethRqStats::add(&stats.xdp_packets, u64::from(napi.done()));
 
-        if done < budget {
-            napi.complete(done);
-        }
+        // Completes NAPI if the budget was not used up.
+        let done = napi.complete();
 
         // Release backpressure once per poll.
         let rcu = rcu::read_lock();
@@ -698,11 +706,14 @@ impl Driver for Veth {
         done
     }
 
-    fn get_peer_dev<'a>(dev: &Device<Self>, rcu: &'a rcu::Guard) -> Option<&'a Device<Self>> {
+    fn get_peer_dev<'a>(
+        dev: &Device<Self>,
+        rcu: &'a rcu::Guard,
+    ) -> Option<&'a Device<Self, Registered>> {
         dev.drv_priv().peer.get(rcu)
     }
 
-    fn open(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
+    fn open(dev: &Device<Self, Registered>, rtnl: &Rtnl) -> Result {
         let peer = dev.drv_priv().peer.get_rtnl(rtnl).ok_or(ENOTCONN)?;
 
         if dev.has_xdp_prog(rtnl) {
@@ -720,7 +731,7 @@ impl Driver for Veth {
         Ok(())
     }
 
-    fn stop(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
+    fn stop(dev: &Device<Self, Registered>, rtnl: &Rtnl) -> Result {
         dev.carrier_off();
         if let Some(peer) = dev.drv_priv().peer.get_rtnl(rtnl) {
             peer.carrier_off();
@@ -998,7 +1009,7 @@ impl Driver for Veth {
         Ok(())
     }
 
-    fn dellink(dev: &Device<Self>, list: &mut UnregisterList, rtnl: &Rtnl) {
+    fn dellink(dev: &Device<Self, Registered>, list: &mut UnregisterList, rtnl: &Rtnl) {
         // The first end to go clears both links; deleting either end (or its
         // namespace) deletes both.
         let Some(peer) = dev.drv_priv().peer.take(rtnl) else {
@@ -1009,15 +1020,15 @@ impl Driver for Veth {
         let peer_dev = peer.dev();
         let back = peer_dev.drv_priv().peer.take(rtnl);
         if let Some(back) = &back {
-            peer_dev.unregister_queue_net(back.dev().net(), list, rtnl);
+            peer_dev.unregister_queue_net(back.dev().net(rtnl), list, rtnl);
         }
         // Dropping `back` and `peer` puts the references the links held.
     }
 
     fn get_link_net<'a>(dev: &'a Device<Self>, rcu: &'a rcu::Guard) -> &'a Net {
         match dev.drv_priv().peer.get(rcu) {
-            Some(peer) => peer.net(),
-            None => dev.net(),
+            Some(peer) => peer.net_rcu(rcu),
+            None => dev.net_rcu(rcu),
         }
     }
 

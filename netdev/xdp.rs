@@ -8,7 +8,21 @@
 //! C headers: [`include/net/xdp.h`](srctree/include/net/xdp.h),
 //! [`include/linux/filter.h`](srctree/include/linux/filter.h).
 
-use super::*;
+use super::{
+    bindings, features, skbf, Device, Driver, Napi, NapiRx, Rtnl, RxQueue, SkBuff, RING_SIZE,
+};
+use core::{
+    marker::PhantomData,
+    ops::Range,
+    ptr::{self, NonNull},
+    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
+};
+use kernel::{
+    error::{from_err_ptr, to_result},
+    ffi::{c_int, c_void},
+    prelude::*,
+    types::Opaque,
+};
 
 /// XDP program verdicts (`enum xdp_action`).
 pub(crate) mod act {
@@ -47,6 +61,44 @@ pub(crate) mod caps {
     pub(crate) const NDO_XMIT: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_NDO_XMIT;
     pub(crate) const RX_SG: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_RX_SG;
     pub(crate) const NDO_XMIT_SG: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_NDO_XMIT_SG;
+}
+
+/// The XDP side of a receive queue: the program its poll runs, its
+/// `xdp_rxq_info` and the page pool of its skb copies. Its fields are
+/// private to this file, which keeps their invariants.
+pub(super) struct RxqXdp {
+    /// The program the poll runs (no reference of its own: the device's
+    /// `xdp_prog` holds it); published under RTNL, read under RCU.
+    prog: AtomicPtr<bindings::bpf_prog>,
+    rxq: Opaque<bindings::xdp_rxq_info>,
+    /// The memory model registered with `rxq`, restored before
+    /// unregistering (the frame path overwrites it).
+    mem: Opaque<bindings::xdp_mem_info>,
+    /// Whether `rxq` is registered; under RTNL.
+    reg: AtomicBool,
+    /// Registered by the current `xdp_rxq_reg_range` call (for its undo).
+    reg_new: AtomicBool,
+    /// Page pool for the copies of skbs that XDP cannot run on in place;
+    /// exists while NAPI is on.
+    page_pool: AtomicPtr<bindings::page_pool>,
+}
+
+impl RxqXdp {
+    pub(super) fn new() -> Self {
+        Self {
+            prog: AtomicPtr::new(ptr::null_mut()),
+            rxq: Opaque::zeroed(),
+            mem: Opaque::zeroed(),
+            reg: AtomicBool::new(false),
+            reg_new: AtomicBool::new(false),
+            page_pool: AtomicPtr::new(ptr::null_mut()),
+        }
+    }
+
+    /// Withdraws the queue's program: polls from now on run none.
+    pub(super) fn withdraw_prog(&self) {
+        self.prog.store(ptr::null_mut(), Ordering::Release);
+    }
 }
 
 /// Tag of a frame pointer in a receive ring, whose other entries are skbs
@@ -328,8 +380,8 @@ pub(super) unsafe fn ring_item(p: NonNull<c_void>) -> RingItem {
             NonNull::new_unchecked((addr & !FRAME_TAG) as *mut bindings::xdp_frame)
         }))
     } else {
-        // INVARIANT: Other entries are owned skbs.
-        RingItem::Skb(SkBuff(p.cast()))
+        // SAFETY: Other entries are skbs that the ring owned.
+        RingItem::Skb(unsafe { SkBuff::from_raw(p.cast()) })
     }
 }
 
@@ -345,8 +397,8 @@ impl<T: Driver> Device<T> {
         // still use the old one finish before it is freed (RCU).
         if !old.is_null() {
             for rq in self.rx_queues() {
-                if rq.xdp_prog.load(Ordering::Relaxed) == old {
-                    rq.xdp_prog.store(new, Ordering::Release);
+                if rq.xdp.prog.load(Ordering::Relaxed) == old {
+                    rq.xdp.prog.store(new, Ordering::Release);
                 }
             }
         }
@@ -365,7 +417,7 @@ impl<T: Driver> Device<T> {
     pub(crate) fn xdp_publish_range(&self, range: Range<u32>, _rtnl: &Rtnl) {
         let prog = self.area().xdp_prog.load(Ordering::Relaxed);
         for rq in self.rx_queue_range(range) {
-            let p = if rq.is_on() && rq.rxq_reg.load(Ordering::Relaxed) {
+            let p = if rq.is_on() && rq.xdp.reg.load(Ordering::Relaxed) {
                 prog
             } else {
                 ptr::null_mut()
@@ -373,7 +425,7 @@ impl<T: Driver> Device<T> {
             // INVARIANT: The device holds a reference on `prog` until a
             // replacement is published; the put is RCU-deferred, and a
             // queue's program is only read by its poll, under RCU.
-            rq.xdp_prog.store(p, Ordering::Release);
+            rq.xdp.prog.store(p, Ordering::Release);
         }
     }
 
@@ -381,7 +433,7 @@ impl<T: Driver> Device<T> {
     pub(crate) fn xdp_rxq_registered(&self) -> bool {
         self.rx_queues()
             .first()
-            .is_some_and(|rq| rq.rxq_reg.load(Ordering::Relaxed))
+            .is_some_and(|rq| rq.xdp.reg.load(Ordering::Relaxed))
     }
 
     /// Registers the `xdp_rxq_info` of each queue of `range` that has NAPI
@@ -392,7 +444,7 @@ impl<T: Driver> Device<T> {
         let mut result = Ok(());
         let mut done = 0;
         for rq in queues {
-            if rq.rxq_reg.load(Ordering::Relaxed) {
+            if rq.xdp.reg.load(Ordering::Relaxed) {
                 done += 1;
                 continue;
             }
@@ -400,15 +452,15 @@ impl<T: Driver> Device<T> {
                 result = Err(EINVAL);
                 break;
             }
-            let rxq = rq.xdp_rxq.get();
+            let rxq = rq.xdp.rxq.get();
             // SAFETY: The queue's NAPI context is added; its rxq info is
             // unregistered and used by nobody; RTNL serialises us.
             let err = unsafe {
                 bindings::veth_rs_xdp_rxq_info_reg(
                     rxq,
                     self.as_raw(),
-                    rq.index,
-                    bindings::veth_rs_napi_id(rq.napi.get()),
+                    rq.index(),
+                    bindings::veth_rs_napi_id(rq.napi_ptr()),
                 )
             };
             if let Err(e) = to_result(err) {
@@ -431,13 +483,13 @@ impl<T: Driver> Device<T> {
             }
             // Save the memory model: the frame path overwrites it.
             // SAFETY: Nobody else uses the rxq info yet.
-            unsafe { *rq.xdp_mem.get() = (*rxq).mem };
-            rq.rxq_reg.store(true, Ordering::Relaxed);
-            rq.rxq_reg_new.store(true, Ordering::Relaxed);
+            unsafe { *rq.xdp.mem.get() = (*rxq).mem };
+            rq.xdp.reg.store(true, Ordering::Relaxed);
+            rq.xdp.reg_new.store(true, Ordering::Relaxed);
             done += 1;
         }
         for rq in &queues[..done] {
-            if rq.rxq_reg_new.swap(false, Ordering::Relaxed) && result.is_err() {
+            if rq.xdp.reg_new.swap(false, Ordering::Relaxed) && result.is_err() {
                 rq.unreg_rxq();
             }
         }
@@ -449,17 +501,17 @@ impl<T: Driver> Device<T> {
     /// current polls are done.
     pub(crate) fn xdp_rxq_unreg_range(&self, range: Range<u32>, rtnl: &Rtnl) {
         let queues = self.rx_queue_range(range.clone());
-        if !queues.iter().any(|rq| rq.rxq_reg.load(Ordering::Relaxed)) {
+        if !queues.iter().any(|rq| rq.xdp.reg.load(Ordering::Relaxed)) {
             return;
         }
         for rq in queues {
-            rq.xdp_prog.store(ptr::null_mut(), Ordering::Release);
+            rq.xdp.prog.store(ptr::null_mut(), Ordering::Release);
         }
         let _ = rtnl;
         // SAFETY: No preconditions; RTNL may be held.
         unsafe { bindings::synchronize_net() };
         for rq in queues {
-            if rq.rxq_reg.load(Ordering::Relaxed) {
+            if rq.xdp.reg.load(Ordering::Relaxed) {
                 rq.unreg_rxq();
             }
         }
@@ -498,12 +550,6 @@ impl<T: Driver> Device<T> {
         }
     }
 
-    /// Recomputes the device's features (`netdev_update_features`).
-    pub(crate) fn update_features(&self, _rtnl: &Rtnl) {
-        // SAFETY: The device is registered; RTNL is held.
-        unsafe { bindings::netdev_update_features(self.as_raw()) }
-    }
-
     /// Sets the XDP features the device advertises (`xdp_set_features_flag`),
     /// 0 for none.
     pub(crate) fn set_xdp_features(&self, val: u32, _rtnl: &Rtnl) {
@@ -534,7 +580,10 @@ impl<T: Driver> Device<T> {
     /// (veth.c's `veth_select_rxq`).
     pub(crate) fn select_rx_queue(&self) -> Option<&RxQueue<T>> {
         let n = self.real_num_rx_queues().max(1);
-        // SAFETY: No preconditions; the caller runs with BHs off.
+        // SAFETY: No memory-safety precondition. Callers run with BHs off
+        // (`ndo_xdp_xmit`, a NAPI poll), so the CPU cannot change under
+        // them; elsewhere the number could be stale (and DEBUG_PREEMPT
+        // would warn), which only changes the queue chosen.
         let cpu = unsafe { bindings::veth_rs_smp_processor_id() };
         self.rx_queues().get((cpu % n) as usize)
     }
@@ -543,31 +592,31 @@ impl<T: Driver> Device<T> {
 impl<T: Driver> RxQueue<T> {
     /// Unregisters the queue's rxq info, its memory model restored.
     fn unreg_rxq(&self) {
-        let rxq = self.xdp_rxq.get();
+        let rxq = self.xdp.rxq.get();
         // SAFETY: Registered (`rxq_reg`), and nobody uses it any more:
         // the callers withdrew the queue's program first.
         unsafe {
-            (*rxq).mem = *self.xdp_mem.get();
+            (*rxq).mem = *self.xdp.mem.get();
             bindings::xdp_rxq_info_unreg(rxq);
         }
-        self.rxq_reg.store(false, Ordering::Relaxed);
+        self.xdp.reg.store(false, Ordering::Relaxed);
     }
 
     /// Makes the queue's page pool, if it has none.
     pub(super) fn page_pool_create(&self) -> Result {
-        if !self.page_pool.load(Ordering::Relaxed).is_null() {
+        if !self.xdp.page_pool.load(Ordering::Relaxed).is_null() {
             return Ok(());
         }
         // SAFETY: The queue's device is valid; pools are made under RTNL.
-        let pool = unsafe { bindings::veth_rs_page_pool_create(self.dev, RING_SIZE as u32) };
+        let pool = unsafe { bindings::veth_rs_page_pool_create(self.dev_ptr(), RING_SIZE as u32) };
         let pool = from_err_ptr(pool)?;
-        self.page_pool.store(pool, Ordering::Relaxed);
+        self.xdp.page_pool.store(pool, Ordering::Relaxed);
         Ok(())
     }
 
     /// Destroys the queue's page pool, once NAPI is off.
     pub(super) fn page_pool_destroy(&self) {
-        let pool = self.page_pool.swap(ptr::null_mut(), Ordering::Relaxed);
+        let pool = self.xdp.page_pool.swap(ptr::null_mut(), Ordering::Relaxed);
         if !pool.is_null() {
             // SAFETY: Made by `page_pool_create`; its only user, the poll,
             // is gone.
@@ -591,7 +640,7 @@ impl<T: Driver> NapiRx<'_, T> {
             }
             let tagged = (f as usize | FRAME_TAG) as *mut c_void;
             // SAFETY: By the invariant of `NapiRx` the ring is initialised.
-            if unsafe { bindings::veth_rs_ptr_ring_produce(self.0.ring.get(), tagged) } != 0 {
+            if unsafe { bindings::veth_rs_ptr_ring_produce(self.queue().ring_ptr(), tagged) } != 0 {
                 break;
             }
             // INVARIANT: The ring owns the frame now.
@@ -606,7 +655,7 @@ impl<'a, T: Driver> Napi<'a, T> {
     /// The queue's XDP program, if it has one.
     pub(crate) fn xdp_prog(&self) -> Option<XdpProg<'a>> {
         // INVARIANT: NAPI polls run in an RCU read-side section.
-        NonNull::new(self.rq.xdp_prog.load(Ordering::Acquire)).map(|p| XdpProg(p, PhantomData))
+        NonNull::new(self.rq().xdp.prog.load(Ordering::Acquire)).map(|p| XdpProg(p, PhantomData))
     }
 
     /// Marks frames returned from now on as not returnable directly to a
@@ -625,7 +674,7 @@ impl<'a, T: Driver> Napi<'a, T> {
     /// Reports an unusual verdict as veth.c does: a warning for an
     /// unknown one, and the `xdp_exception` tracepoint.
     fn exception(&self, prog: XdpProg<'_>, action: u32) {
-        let dev = self.rq.dev;
+        let dev = self.rq().dev_ptr();
         // SAFETY: The device and program are valid (invariants).
         unsafe {
             if action > act::REDIRECT {
@@ -644,7 +693,7 @@ impl<'a, T: Driver> Napi<'a, T> {
     /// on `XDP_PASS`. The caller made the skb ready for the receive side
     /// first ([`SkBuff::prepare_for_gro`]).
     pub(crate) fn run_xdp_skb(&mut self, skb: SkBuff, prog: XdpProg<'_>) -> XdpVerdict<SkBuff> {
-        let rq = self.rq;
+        let rq = self.rq();
         let mut raw = skb.into_raw();
         // The skb's mac header was set by `eth_type_trans` on the transmit
         // side; every pointer below stays within the skb's buffer as the C
@@ -662,7 +711,7 @@ impl<'a, T: Driver> Napi<'a, T> {
                 || skbf::headroom(raw) < PACKET_HEADROOM
                 || bindings::veth_rs_skb_head_is_locked(raw)
             {
-                let pool = rq.page_pool.load(Ordering::Relaxed);
+                let pool = rq.xdp.page_pool.load(Ordering::Relaxed);
                 if bindings::skb_pp_cow_data(pool, &mut raw, PACKET_HEADROOM) != 0 {
                     bindings::consume_skb(raw);
                     return XdpVerdict::Failed;
@@ -671,7 +720,7 @@ impl<'a, T: Driver> Napi<'a, T> {
             let frame_sz = skbf::end_offset(raw) + skbf::SHINFO_SIZE;
             let mut vx = SkbXdpBuff::new(raw);
             let xdp = &raw mut vx.xdp;
-            bindings::veth_rs_xdp_init_buff(xdp, frame_sz, rq.xdp_rxq.get());
+            bindings::veth_rs_xdp_init_buff(xdp, frame_sz, rq.xdp.rxq.get());
             bindings::veth_rs_xdp_prepare_buff(
                 xdp,
                 (*raw).head,
@@ -699,7 +748,7 @@ impl<'a, T: Driver> Napi<'a, T> {
                         }
                     }
                     bindings::consume_skb(raw);
-                    (*rq.xdp_rxq.get()).mem = *rq.xdp_mem.get();
+                    (*rq.xdp.rxq.get()).mem = *rq.xdp.mem.get();
                     if action == act::TX {
                         let frame = bindings::veth_rs_xdp_convert_buff_to_frame(xdp);
                         return match NonNull::new(frame) {
@@ -712,7 +761,7 @@ impl<'a, T: Driver> Napi<'a, T> {
                             }
                         };
                     }
-                    if bindings::xdp_do_redirect(rq.dev, xdp, prog.0.as_ptr()) != 0 {
+                    if bindings::xdp_do_redirect(rq.dev_ptr(), xdp, prog.0.as_ptr()) != 0 {
                         bindings::xdp_return_buff(xdp);
                         return XdpVerdict::Failed;
                     }
@@ -749,14 +798,14 @@ impl<'a, T: Driver> Napi<'a, T> {
                 bindings::veth_rs_skb_set_tail_pointer(raw, linear as c_int);
                 (*raw).len = (*raw).len.wrapping_add_signed(off as i32);
             }
-            let proto = bindings::eth_type_trans(raw, rq.dev);
+            let proto = bindings::eth_type_trans(raw, rq.dev_ptr());
             skbf::set_protocol(raw, proto);
             let metalen = (*xdp).data.offset_from((*xdp).data_meta);
             if metalen > 0 {
                 bindings::veth_rs_skb_metadata_set(raw, metalen as u8);
             }
             // INVARIANT: `raw` is still the skb we own.
-            XdpVerdict::Pass(SkBuff(NonNull::new_unchecked(raw)))
+            XdpVerdict::Pass(SkBuff::from_raw(NonNull::new_unchecked(raw)))
         }
     }
 
@@ -767,7 +816,7 @@ impl<'a, T: Driver> Napi<'a, T> {
         frame: XdpFrame,
         prog: XdpProg<'_>,
     ) -> XdpVerdict<XdpFrame> {
-        let rq = self.rq;
+        let rq = self.rq();
         let f = frame.0.as_ptr();
         let mut vx = SkbXdpBuff::new(ptr::null_mut());
         let xdp = &raw mut vx.xdp;
@@ -775,7 +824,7 @@ impl<'a, T: Driver> Napi<'a, T> {
         // the queue has a program; in NAPI context.
         unsafe {
             bindings::veth_rs_xdp_convert_frame_to_buff(f, xdp);
-            (*xdp).rxq = rq.xdp_rxq.get();
+            (*xdp).rxq = rq.xdp.rxq.get();
             let action = bindings::veth_rs_bpf_prog_run_xdp(prog.0.as_ptr(), xdp);
             match action {
                 act::PASS => {
@@ -800,7 +849,7 @@ impl<'a, T: Driver> Napi<'a, T> {
                 }
                 act::REDIRECT => {
                     (*(*xdp).rxq).mem.type_ = (*f).mem_type();
-                    if bindings::xdp_do_redirect(rq.dev, xdp, prog.0.as_ptr()) != 0 {
+                    if bindings::xdp_do_redirect(rq.dev_ptr(), xdp, prog.0.as_ptr()) != 0 {
                         return XdpVerdict::Failed;
                     }
                     core::mem::forget(frame);
@@ -838,12 +887,13 @@ impl<'a, T: Driver> Napi<'a, T> {
             // SAFETY: The batch owns `f`; `skbs[i]` (`i < got`) is a
             // zeroed head from the cache.
             unsafe {
-                let skb = bindings::__xdp_build_skb_from_frame(f, skbs[i].cast(), self.rq.dev);
+                let skb =
+                    bindings::__xdp_build_skb_from_frame(f, skbs[i].cast(), self.rq().dev_ptr());
                 if skb.is_null() {
                     bindings::xdp_return_frame(f);
                     drops += 1;
                 } else {
-                    bindings::veth_rs_napi_gro_receive(self.rq.napi.get(), skb);
+                    bindings::veth_rs_napi_gro_receive(self.rq().napi_ptr(), skb);
                 }
             }
         }

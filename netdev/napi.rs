@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! NAPI on the receive queues of a device: each queue's NAPI context and
+//! the ring that the peer's transmit path fills while NAPI is on, the
+//! transmitter's view of a queue (under RCU) and the poll's (its one
+//! consumer), and turning NAPI on and off over ranges of queues.
+//!
+//! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
+//! [`include/linux/ptr_ring.h`](srctree/include/linux/ptr_ring.h).
+
+use super::{
+    bindings, rcu, skbf, xdp, Adapter, Device, Driver, RingItem, Rtnl, RxSkBuff, RxqXdp, SkBuff,
+};
+use core::{
+    cell::UnsafeCell,
+    marker::PhantomData,
+    ops::Range,
+    ptr::{self, NonNull},
+    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
+};
+use kernel::{
+    alloc::KVVec,
+    error::to_result,
+    ffi::c_int,
+    prelude::*,
+    sync::barrier::{smp_mb, Full},
+    types::Opaque,
+};
+
+impl<T: Driver> Device<T> {
+    /// Adds a NAPI context to each receive queue of `range` that has none,
+    /// makes its ring and enables it; then the peer's transmit path may
+    /// fill the ring (veth.c's `veth_napi_enable_range`). On failure, no
+    /// queue of `range` is changed. Only for a running device
+    /// (`ENETDOWN` otherwise): closing it takes NAPI down again (the
+    /// `ndo_stop` trampoline makes sure of it), so no context outlives the
+    /// device's queues.
+    pub(crate) fn napi_enable_range(&self, range: Range<u32>, _rtnl: &Rtnl) -> Result {
+        if !self.is_running() {
+            return Err(ENETDOWN);
+        }
+        let queues = self.rx_queue_range(range);
+        let mut result = Ok(());
+        for rq in queues.iter().filter(|rq| !rq.is_on()) {
+            // Only this function, under RTNL, adds contexts.
+            // SAFETY: The queue belongs to this valid device, its NAPI context
+            // is not added (`napi_on` is null); the trampoline serves `T`.
+            unsafe {
+                bindings::veth_rs_netif_napi_add(
+                    self.as_raw(),
+                    rq.napi.get(),
+                    Some(Adapter::<T>::poll_callback),
+                )
+            };
+            // SAFETY: The ring of a queue whose NAPI is off is unused.
+            let err = unsafe { bindings::veth_rs_ptr_ring_init(rq.ring.get(), RING_SIZE) };
+            if let Err(e) = to_result(err).and_then(|()| {
+                rq.page_pool_create().inspect_err(|_| {
+                    // SAFETY: Made just above, never used.
+                    unsafe { bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), None) }
+                })
+            }) {
+                // SAFETY: Added just above and never enabled.
+                unsafe { bindings::veth_rs_netif_napi_del(rq.napi.get()) };
+                result = Err(e);
+                break;
+            }
+            rq.ring_live.store(true, Ordering::Relaxed);
+        }
+        // Undo the queues made so far, or enable them all.
+        for rq in queues
+            .iter()
+            .filter(|rq| !rq.is_on() && rq.ring_live.load(Ordering::Relaxed))
+        {
+            if result.is_err() {
+                // SAFETY: Made above, never enabled, never published.
+                unsafe {
+                    bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), Some(xdp::free_ring_entry));
+                    bindings::veth_rs_netif_napi_del(rq.napi.get());
+                }
+                rq.page_pool_destroy();
+                rq.ring_live.store(false, Ordering::Relaxed);
+            } else {
+                // SAFETY: Added above; not enabled yet.
+                unsafe { bindings::napi_enable(rq.napi.get()) };
+                // INVARIANT: Added, enabled, with its ring made.
+                rq.napi_on.store(rq.napi.get(), Ordering::Release);
+            }
+        }
+        result
+    }
+
+    /// Disables and deletes the NAPI context of each receive queue of
+    /// `range` that has one, waits for transmitters still using them, then
+    /// frees their rings and what is left in them (veth.c's
+    /// `veth_napi_del_range`).
+    pub(crate) fn napi_del_range(&self, range: Range<u32>, _rtnl: &Rtnl) {
+        let queues = self.rx_queue_range(range);
+        let mut any = false;
+        for rq in queues {
+            if !rq.is_on() {
+                continue;
+            }
+            any = true;
+            // INVARIANT: Unpublished first: new transmitters use the
+            // backlog from now on.
+            rq.napi_on.store(ptr::null_mut(), Ordering::Release);
+            rq.xdp.withdraw_prog();
+            // SAFETY: The context was added and enabled by
+            // `napi_enable_range`; RTNL serialises us with it.
+            unsafe {
+                bindings::napi_disable(rq.napi.get());
+                bindings::veth_rs_netif_napi_del(rq.napi.get());
+            }
+        }
+        if !any {
+            return;
+        }
+        // Transmitters that saw a published context did so under RCU.
+        // SAFETY: No preconditions; RTNL may be held.
+        unsafe { bindings::synchronize_net() };
+        for rq in queues
+            .iter()
+            .filter(|rq| !rq.is_on() && rq.ring_live.load(Ordering::Relaxed))
+        {
+            rq.notify_masked.store(false, Ordering::Relaxed);
+            // SAFETY: The ring is initialised (`ring_live`) and nobody
+            // produces into or consumes from it any more.
+            unsafe {
+                bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), Some(xdp::free_ring_entry))
+            };
+            rq.page_pool_destroy();
+            rq.ring_live.store(false, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Size of each receive queue's ring (veth.c's `VETH_RING_SIZE`).
+pub(super) const RING_SIZE: c_int = 256;
+
+/// The receive queues of a device, allocated by `ndo_init` and freed by
+/// the device's destructor.
+///
+/// # Invariants
+///
+/// `ptr` is null (`len` 0) or the buffer of a `KVVec` of `len` queues
+/// with capacity `cap`. It is written only by `ndo_init`, before the device
+/// is visible to anyone else, and by the destructor, when nobody can see
+/// the device any more.
+pub(super) struct RqTable<T: Driver> {
+    ptr: UnsafeCell<*mut RxQueue<T>>,
+    len: UnsafeCell<usize>,
+    cap: UnsafeCell<usize>,
+}
+
+impl<T: Driver> RqTable<T> {
+    pub(super) fn new() -> Self {
+        Self {
+            ptr: UnsafeCell::new(ptr::null_mut()),
+            len: UnsafeCell::new(0),
+            cap: UnsafeCell::new(0),
+        }
+    }
+
+    pub(super) fn as_slice(&self) -> &[RxQueue<T>] {
+        // SAFETY: By the type invariant the fields are not written while
+        // the device can be reached.
+        let (p, len) = unsafe { (*self.ptr.get(), *self.len.get()) };
+        if p.is_null() {
+            return &[];
+        }
+        // SAFETY: By the type invariant `p` holds `len` initialised queues,
+        // valid until the destructor, which runs after the last user.
+        unsafe { core::slice::from_raw_parts(p, len) }
+    }
+
+    /// # Safety
+    ///
+    /// Called once, from `ndo_init` of `dev`, the owner of `self`.
+    pub(super) unsafe fn alloc(&self, dev: &Device<T>) -> Result {
+        let n = dev.num_rx_queues() as usize;
+        let mut v = KVVec::with_capacity(n, GFP_KERNEL)?;
+        for index in 0..n {
+            v.push(
+                RxQueue {
+                    napi: Opaque::zeroed(),
+                    napi_on: AtomicPtr::new(ptr::null_mut()),
+                    dev: dev.as_raw(),
+                    index: index as u32,
+                    ring: Opaque::zeroed(),
+                    ring_live: AtomicBool::new(false),
+                    notify_masked: AtomicBool::new(false),
+                    xdp: RxqXdp::new(),
+                    drv: T::RqPriv::default(),
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        let (p, len, cap) = v.into_raw_parts();
+        // SAFETY: The caller guarantees that nobody else sees the device
+        // yet. INVARIANT: From `into_raw_parts` of a `KVVec`.
+        unsafe {
+            *self.ptr.get() = p;
+            *self.len.get() = len;
+            *self.cap.get() = cap;
+        }
+        Ok(())
+    }
+
+    /// # Safety
+    ///
+    /// Called from the destructor of the owning device, when nobody uses
+    /// the device any more; every queue's NAPI context is deleted.
+    pub(super) unsafe fn free(&self) {
+        // SAFETY: By the caller's guarantee nobody reads the fields.
+        let (p, len, cap) = unsafe { (*self.ptr.get(), *self.len.get(), *self.cap.get()) };
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: By the caller's guarantee.
+        unsafe {
+            *self.ptr.get() = ptr::null_mut();
+            *self.len.get() = 0;
+        }
+        // SAFETY: By the type invariant these come from `into_raw_parts`.
+        drop(unsafe { KVVec::from_raw_parts(p, len, cap) });
+    }
+}
+
+/// A receive queue of a device of driver `T` (veth.c's `struct veth_rq`):
+/// a NAPI context, and the ring that the peer's transmit path fills while
+/// NAPI is on, plus the driver's own data of the queue.
+///
+/// # Invariants
+///
+/// `napi` is the first field, so the poll trampoline finds the queue from
+/// it. `napi_on` is null or points to `napi`; it is non-null only while
+/// `napi` is added and enabled and `ring` is initialised, and is set and
+/// cleared only under RTNL. `ring_live` says whether `ring` is initialised
+/// (and must be cleaned up); it changes only under RTNL.
+#[repr(C)]
+pub(crate) struct RxQueue<T: Driver> {
+    napi: Opaque<bindings::napi_struct>,
+    napi_on: AtomicPtr<bindings::napi_struct>,
+    dev: *mut bindings::net_device,
+    index: u32,
+    ring: Opaque<bindings::ptr_ring>,
+    ring_live: AtomicBool,
+    notify_masked: AtomicBool,
+    /// The queue's XDP state, kept by xdp.rs.
+    pub(super) xdp: RxqXdp,
+    drv: T::RqPriv,
+}
+
+// SAFETY: The NAPI context and the ring are used with the C side's own
+// synchronisation (NAPI state bits, the ring's producer lock, one consumer:
+// the NAPI poll); the rest is atomic or immutable.
+unsafe impl<T: Driver> Sync for RxQueue<T> {}
+// SAFETY: As for `Sync`.
+unsafe impl<T: Driver> Send for RxQueue<T> {}
+
+impl<T: Driver> RxQueue<T> {
+    /// The device the queue belongs to.
+    pub(crate) fn dev(&self) -> &Device<T> {
+        // SAFETY: `dev` is the device whose `ndo_init` made the queue, in
+        // the table that the device's private area points to; the table is
+        // freed only by the device's destructor, so the device outlives
+        // the queue.
+        unsafe { Device::from_raw(self.dev) }
+    }
+
+    /// The queue's index.
+    pub(crate) fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// The device the queue belongs to, as a raw pointer.
+    #[inline]
+    pub(super) fn dev_ptr(&self) -> *mut bindings::net_device {
+        self.dev
+    }
+
+    /// The queue's NAPI context.
+    #[inline]
+    pub(super) fn napi_ptr(&self) -> *mut bindings::napi_struct {
+        self.napi.get()
+    }
+
+    /// The queue's ring (initialised while NAPI is on).
+    #[inline]
+    pub(super) fn ring_ptr(&self) -> *mut bindings::ptr_ring {
+        self.ring.get()
+    }
+
+    /// The driver's data of the queue.
+    pub(crate) fn drv(&self) -> &T::RqPriv {
+        &self.drv
+    }
+
+    pub(super) fn is_on(&self) -> bool {
+        !self.napi_on.load(Ordering::Relaxed).is_null()
+    }
+
+    /// The queue's NAPI side, if NAPI is on (`rcu_access_pointer(rq->napi)`),
+    /// for a transmitter under RCU.
+    pub(crate) fn napi<'a>(&'a self, _rcu: &'a rcu::Guard) -> Option<NapiRx<'a, T>> {
+        // INVARIANT: Seen non-null under RCU: `napi_del_range` waits for a
+        // grace period before freeing the ring.
+        self.is_on().then_some(NapiRx(self))
+    }
+
+    /// Schedules the queue's NAPI poll unless it is scheduled already
+    /// (veth.c's `__veth_xdp_flush`).
+    fn kick(&self) {
+        // Write the ring before reading `notify_masked`.
+        smp_mb(Full);
+        // SAFETY: The NAPI context lives as long as the queue. It was added
+        // and enabled when the caller's `NapiRx` saw it on; if
+        // `napi_del_range` is taking it down meanwhile, it disables it
+        // first, and `napi_schedule_prep` fails on a disabled context, so a
+        // deleted one is never scheduled. Scheduling from any context is
+        // allowed.
+        unsafe {
+            if !self.notify_masked.load(Ordering::Relaxed)
+                && bindings::napi_schedule_prep(self.napi.get())
+            {
+                self.notify_masked.store(true, Ordering::Relaxed);
+                bindings::__napi_schedule(self.napi.get());
+            }
+        }
+    }
+}
+
+/// A receive queue whose NAPI is on, seen by a transmitter under RCU.
+///
+/// # Invariants
+///
+/// The queue's `napi_on` was non-null under the RCU read lock that `'a`
+/// borrows, so its ring and NAPI context stay usable for `'a`.
+pub(crate) struct NapiRx<'a, T: Driver>(&'a RxQueue<T>);
+
+impl<T: Driver> NapiRx<'_, T> {
+    /// The queue.
+    #[inline]
+    pub(super) fn queue(&self) -> &RxQueue<T> {
+        self.0
+    }
+
+    /// Puts `skb` into the queue's ring (`ptr_ring_produce`), or gives it
+    /// back if the ring is full.
+    pub(crate) fn produce(&self, skb: RxSkBuff) -> core::result::Result<(), RxSkBuff> {
+        let raw = skb.as_ptr();
+        // SAFETY: By the type invariant the ring is initialised; the
+        // producer lock serialises producers.
+        if unsafe { bindings::veth_rs_ptr_ring_produce(self.0.ring.get(), raw.cast()) } == 0 {
+            core::mem::forget(skb);
+            Ok(())
+        } else {
+            Err(skb)
+        }
+    }
+
+    /// Makes sure the queue's NAPI poll runs soon.
+    pub(crate) fn kick(&self) {
+        self.0.kick()
+    }
+}
+
+/// The NAPI poll of a receive queue in progress: the one consumer of the
+/// queue's ring. It counts the work done, one unit per item taken out of
+/// the ring, and gives out no more than the budget; the poll ends with
+/// [`Napi::complete`], whose [`PollDone`] the poll returns.
+///
+/// # Invariants
+///
+/// Only made by the poll trampoline, for a queue whose NAPI is enabled and
+/// scheduled on this CPU, with `done == 0`; `done <= budget`.
+pub(crate) struct Napi<'a, T: Driver> {
+    rq: &'a RxQueue<T>,
+    budget: u32,
+    done: u32,
+}
+
+/// How much work a poll did, as NAPI's `poll` returns it: made only by
+/// [`Napi::complete`], which completes the poll when the work was below
+/// the budget.
+///
+/// # Invariants
+///
+/// `work` is at most the poll's budget; if it is below the budget, the
+/// poll was completed (`napi_complete_done`).
+pub(crate) struct PollDone<'a> {
+    work: u32,
+    _p: PhantomData<&'a ()>,
+}
+
+impl PollDone<'_> {
+    /// The work done, what NAPI's `poll` returns.
+    pub(super) fn work(&self) -> u32 {
+        self.work
+    }
+}
+
+impl<'a, T: Driver> Napi<'a, T> {
+    /// # Safety
+    ///
+    /// Only for the poll trampoline: `rq`'s NAPI context is enabled and
+    /// this is its poll, with budget `budget`.
+    pub(super) unsafe fn new(rq: &'a RxQueue<T>, budget: u32) -> Self {
+        // INVARIANT: By the function's safety requirements; nothing done.
+        Self {
+            rq,
+            budget,
+            done: 0,
+        }
+    }
+
+    /// The queue being polled.
+    pub(crate) fn rq(&self) -> &'a RxQueue<T> {
+        self.rq
+    }
+
+    /// Takes the next skb or frame out of the ring (`__ptr_ring_consume`),
+    /// counting it as a unit of work; `None` once the ring is empty or the
+    /// budget used up.
+    #[inline]
+    pub(crate) fn consume(&mut self) -> Option<RingItem> {
+        if self.done >= self.budget {
+            return None;
+        }
+        // SAFETY: By the type invariant the ring is initialised and we are
+        // its only consumer (NAPI polls one context on one CPU at a time).
+        let p = unsafe { bindings::veth_rs_ptr_ring_consume(self.rq.ring.get()) };
+        let p = NonNull::new(p)?;
+        // INVARIANT: `done` was below the budget.
+        self.done += 1;
+        // SAFETY: The ring owned the entry and gives it to us.
+        Some(unsafe { xdp::ring_item(p) })
+    }
+
+    /// The work done so far: the number of items taken out of the ring.
+    pub(crate) fn done(&self) -> u32 {
+        self.done
+    }
+
+    /// Hands `skb` to the stack through GRO (`napi_gro_receive`), or
+    /// directly (`netif_receive_skb`) when it cannot be made private for
+    /// GRO to modify (shared, or a clone that cannot be uncloned). The
+    /// caller made it ready first ([`SkBuff::prepare_for_gro`]).
+    pub(crate) fn gro_receive(&mut self, skb: SkBuff) {
+        let raw = skb.into_raw();
+        // SAFETY: `raw` is an skb we own; we are in NAPI (BH) context.
+        unsafe {
+            if skbf::shared(raw) || bindings::veth_rs_skb_unclone(raw) != 0 {
+                bindings::netif_receive_skb(raw);
+            } else {
+                bindings::veth_rs_napi_gro_receive(self.rq.napi.get(), raw);
+            }
+        }
+    }
+
+    /// Ends the poll. Below the budget, it completes NAPI
+    /// (`napi_complete_done`) and, if the ring filled meanwhile, schedules
+    /// the poll again; with the budget used up, NAPI keeps polling. The
+    /// poll returns the value.
+    pub(crate) fn complete(self) -> PollDone<'a> {
+        let done = PollDone {
+            work: self.done,
+            _p: PhantomData,
+        };
+        if self.done >= self.budget {
+            // INVARIANT: The whole budget: not completed.
+            return done;
+        }
+        let napi = self.rq.napi.get();
+        // INVARIANT: Below the budget: completed here.
+        // SAFETY: We are the poll of this enabled, scheduled context, and
+        // complete it once: `self` is consumed.
+        if !unsafe { bindings::napi_complete_done(napi, self.done as c_int) } {
+            return done;
+        }
+        // Write `notify_masked` before reading the ring (`smp_store_mb`).
+        self.rq.notify_masked.store(false, Ordering::Relaxed);
+        smp_mb(Full);
+        // SAFETY: The ring is initialised; an emptiness check from the
+        // consumer side is allowed. The context is enabled.
+        unsafe {
+            if !bindings::veth_rs_ptr_ring_empty(self.rq.ring.get())
+                && bindings::napi_schedule_prep(napi)
+            {
+                self.rq.notify_masked.store(true, Ordering::Relaxed);
+                bindings::__napi_schedule(napi);
+            }
+        }
+        done
+    }
+}

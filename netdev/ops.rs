@@ -1,0 +1,795 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The operations of a driver: the [`Driver`] trait that it implements, and
+//! the C trampolines and operation tables (`struct net_device_ops`,
+//! `struct ethtool_ops`, the callbacks of `struct rtnl_link_ops`) that call
+//! it.
+//!
+//! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
+//! [`include/net/rtnetlink.h`](srctree/include/net/rtnetlink.h),
+//! [`include/linux/ethtool.h`](srctree/include/linux/ethtool.h).
+
+use super::{
+    bindings, features, ifla, state, xdp, Attrs, BpfProg, Channels, Device, DrvInfo, ExtAck,
+    LinkDevice, LinkOps, LinkSettings, Napi, Net, NewLinkParams, Policy, PollDone, PrivArea,
+    RqTable, Rtnl, RxQueue, SetupDevice, SkBuff, SsetCount, Stats64, Strings, TxStatus,
+    UnregisterList, XdpFrames,
+};
+use core::{
+    marker::PhantomData,
+    ptr::{self, NonNull},
+    sync::atomic::{AtomicPtr, Ordering},
+};
+use kernel::{
+    error::from_result,
+    ffi::{c_int, c_uint},
+    prelude::*,
+    sync::rcu,
+};
+
+/// An rtnetlink link driver: a kind of device made with
+/// `ip link add ... type KIND` (`struct rtnl_link_ops` and the
+/// `net_device_ops` and `ethtool_ops` of its devices).
+///
+/// Every device of the driver is created through these operations, so each
+/// callback receives a [`Device<Self>`] whose private data is `Self::Priv`.
+#[vtable]
+pub(crate) trait Driver: Sized + 'static {
+    /// The private data of each device, made with `Default` by `setup`.
+    /// It is never dropped, so it must not need dropping.
+    type Priv: Default + Sync;
+
+    /// The driver's data of each receive queue, made with `Default` by
+    /// `ndo_init`; it must not need dropping either.
+    type RqPriv: Default + Sync;
+
+    /// Highest attribute number of IFLA_INFO_DATA.
+    const MAX_TYPE: usize;
+    /// The attribute of IFLA_INFO_DATA that describes a peer (0: none).
+    const PEER_TYPE: u16;
+    /// Policy of the IFLA_INFO_DATA attributes, `MAX_TYPE + 1` entries.
+    const POLICY: &'static [Policy];
+
+    /// Sets up a freshly allocated device (`rtnl_link_ops::setup`).
+    fn setup(dev: &mut SetupDevice<'_, Self>);
+
+    /// Checks the attributes of a new link (`rtnl_link_ops::validate`).
+    fn validate(tb: &Attrs<'_>, data: Option<&Attrs<'_>>) -> Result;
+
+    /// Completes a new link: registers `dev` and anything it needs
+    /// (`rtnl_link_ops::newlink`).
+    fn newlink(
+        dev: LinkDevice<'_, Self>,
+        params: &NewLinkParams<'_>,
+        extack: &ExtAck,
+        ops: &LinkOps<Self>,
+        rtnl: &Rtnl,
+    ) -> Result;
+
+    /// Queues `dev` (and whatever goes with it) for unregistration
+    /// (`rtnl_link_ops::dellink`).
+    fn dellink(dev: &Device<Self, state::Registered>, list: &mut UnregisterList, rtnl: &Rtnl);
+
+    /// The namespace of the device's link (`rtnl_link_ops::get_link_net`).
+    fn get_link_net<'a>(dev: &'a Device<Self>, rcu: &'a rcu::Guard) -> &'a Net;
+
+    /// Number of tx queues a new device gets.
+    fn get_num_tx_queues() -> u32;
+
+    /// Number of rx queues a new device gets.
+    fn get_num_rx_queues() -> u32;
+
+    /// Brings the device up (`ndo_open`).
+    fn open(dev: &Device<Self, state::Registered>, rtnl: &Rtnl) -> Result;
+
+    /// Brings the device down (`ndo_stop`).
+    fn stop(dev: &Device<Self, state::Registered>, rtnl: &Rtnl) -> Result;
+
+    /// Transmits `skb` (`ndo_start_xmit`); runs with BHs disabled.
+    fn start_xmit(skb: SkBuff, dev: &Device<Self, state::Registered>) -> TxStatus;
+
+    /// Reports the device's statistics (`ndo_get_stats64`).
+    fn get_stats64(dev: &Device<Self, state::Registered>, stats: &mut Stats64);
+
+    /// The ifindex of the device's link (`ndo_get_iflink`).
+    fn get_iflink(dev: &Device<Self>) -> i32;
+
+    /// The device's peer, for a caller under RCU (`ndo_get_peer_dev`).
+    fn get_peer_dev<'a>(
+        dev: &Device<Self>,
+        rcu: &'a rcu::Guard,
+    ) -> Option<&'a Device<Self, state::Registered>>;
+
+    /// Driver information (`ethtool -i`).
+    fn get_drvinfo(dev: &Device<Self>, info: &mut DrvInfo<'_>);
+
+    /// Link settings (`ethtool DEV`).
+    fn get_link_ksettings(dev: &Device<Self>, s: &mut LinkSettings<'_>);
+
+    /// Number of entries of string set `sset`.
+    fn get_sset_count(dev: &Device<Self>, sset: u32) -> Result<u32>;
+
+    /// Names of string set `sset`.
+    fn get_strings(dev: &Device<Self>, sset: u32, out: &mut Strings<'_>);
+
+    /// Values of the statistics named by the `ETH_SS_STATS` strings, under
+    /// RTNL.
+    fn get_ethtool_stats(dev: &Device<Self>, data: &mut [u64], rtnl: &Rtnl);
+
+    /// Channel counts (`ethtool -l`).
+    fn get_channels(dev: &Device<Self>, ch: &mut Channels<'_>);
+
+    /// Sets the rx and tx channel counts (`ethtool -L`), each within the
+    /// maximums that `get_channels` reports.
+    fn set_channels(dev: &Device<Self>, rx: u32, tx: u32, rtnl: &Rtnl) -> Result;
+
+    /// Applies a change of features (`ndo_set_features`); on success the
+    /// core makes `features` the device's features.
+    fn set_features(dev: &Device<Self>, features: features::Features, rtnl: &Rtnl) -> Result;
+
+    /// The headroom a device stacked on this one asks for
+    /// (`ndo_set_rx_headroom`, negative: back to the default).
+    fn set_rx_headroom(dev: &Device<Self>, headroom: i32);
+
+    /// Polls a receive queue whose NAPI is on (`napi_struct::poll`): takes
+    /// at most the budget's worth of items out of its ring
+    /// ([`Napi::consume`]) and ends with [`Napi::complete`], whose value
+    /// it returns: the layer, not the driver, decides from the work done
+    /// whether NAPI is completed.
+    fn poll<'a>(napi: Napi<'a, Self>) -> PollDone<'a>;
+
+    /// Adjusts the features the core is about to apply
+    /// (`ndo_fix_features`).
+    fn fix_features(
+        dev: &Device<Self>,
+        features: features::Features,
+        rtnl: &Rtnl,
+    ) -> features::Features;
+
+    /// Installs (or, with `None`, removes) the device's XDP program
+    /// (`ndo_bpf`, `XDP_SETUP_PROG`). On failure the new program, if any,
+    /// is given back: the core puts it.
+    fn xdp_setup(
+        dev: &Device<Self>,
+        prog: Option<BpfProg>,
+        extack: &ExtAck,
+        rtnl: &Rtnl,
+    ) -> core::result::Result<(), (Error, Option<BpfProg>)>;
+
+    /// Sends frames redirected to the device (`ndo_xdp_xmit`), giving them
+    /// to rings with [`NapiRx::produce_frames`]; the caller frees the
+    /// frames not taken. An error is reported only if none was taken.
+    fn xdp_xmit(dev: &Device<Self>, frames: &XdpFrames<'_>, flags: u32) -> Result;
+}
+
+/// The callback trampolines of a [`Driver`], and its operation tables.
+pub(super) struct Adapter<T: Driver>(PhantomData<T>);
+
+impl<T: Driver> Adapter<T> {
+    const NETDEV_OPS: bindings::net_device_ops = bindings::net_device_ops {
+        ndo_init: Some(Self::init_callback),
+        ndo_open: Some(Self::open_callback),
+        ndo_stop: Some(Self::stop_callback),
+        ndo_start_xmit: Some(Self::start_xmit_callback),
+        ndo_get_stats64: Some(Self::get_stats64_callback),
+        ndo_set_rx_mode: Some(Self::set_rx_mode_callback),
+        ndo_set_mac_address: Some(bindings::eth_mac_addr),
+        ndo_get_iflink: Some(Self::get_iflink_callback),
+        ndo_features_check: Some(bindings::passthru_features_check),
+        ndo_get_peer_dev: Some(Self::get_peer_dev_callback),
+        ndo_set_features: Some(Self::set_features_callback),
+        ndo_set_rx_headroom: Some(Self::set_rx_headroom_callback),
+        ndo_fix_features: Some(Self::fix_features_callback),
+        ndo_bpf: Some(Self::bpf_callback),
+        ndo_xdp_xmit: Some(Self::xdp_xmit_callback),
+        ..zeroed_netdev_ops()
+    };
+
+    const ETHTOOL_OPS: bindings::ethtool_ops = {
+        let mut ops = zeroed_ethtool_ops();
+        ops.get_drvinfo = Some(Self::get_drvinfo_callback);
+        ops.get_link = Some(bindings::ethtool_op_get_link);
+        ops.get_strings = Some(Self::get_strings_callback);
+        ops.get_sset_count = Some(Self::get_sset_count_callback);
+        ops.get_ethtool_stats = Some(Self::get_ethtool_stats_callback);
+        ops.get_link_ksettings = Some(Self::get_link_ksettings_callback);
+        ops.get_ts_info = Some(bindings::ethtool_op_get_ts_info);
+        ops.get_channels = Some(Self::get_channels_callback);
+        ops.set_channels = Some(Self::set_channels_callback);
+        ops
+    };
+
+    /// # Safety
+    ///
+    /// `dev` is a device allocated with `T`'s link ops, valid for `'a`.
+    unsafe fn dev<'a>(dev: *const bindings::net_device) -> &'a Device<T> {
+        // SAFETY: By the function's safety requirements.
+        unsafe { Device::from_raw(dev.cast_mut()) }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::dev`], and the device is registered (see
+    /// [`state::Registered`]).
+    unsafe fn registered<'a>(dev: *const bindings::net_device) -> &'a Device<T, state::Registered> {
+        // SAFETY: By the function's safety requirements.
+        unsafe { Device::from_raw(dev.cast_mut()) }
+    }
+
+    /// The C entry point of the `setup` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    pub(super) unsafe extern "C" fn setup_callback(dev: *mut bindings::net_device) {
+        const { assert!(!core::mem::needs_drop::<T::Priv>()) };
+        const { assert!(!core::mem::needs_drop::<T::RqPriv>()) };
+        const { assert!(core::mem::align_of::<PrivArea<T>>() <= bindings::NETDEV_ALIGN as usize) };
+        // SAFETY: `alloc_netdev_mqs` calls setup on a new device of these
+        // ops, before anybody else sees it, with `priv_size` bytes of
+        // private area (`size_of::<PrivArea<T>>()`), aligned to
+        // NETDEV_ALIGN (asserted above to suffice); it holds no value yet.
+        // It is written through a raw pointer: no reference to it exists
+        // before it is initialised.
+        unsafe {
+            Device::<T>::area_ptr(dev).write(PrivArea {
+                rq: RqTable::new(),
+                xdp_prog: AtomicPtr::new(ptr::null_mut()),
+                sset_count: SsetCount::new(),
+                drv: T::Priv::default(),
+            })
+        };
+        // SAFETY: A valid device of these ops, exclusively ours during
+        // setup, whose private area is now initialised.
+        let d = unsafe { Self::dev(dev) };
+        // SAFETY: As above: the device is being set up.
+        let mut sd = unsafe { SetupDevice::new(d) };
+        T::setup(&mut sd);
+        // SAFETY: Exclusive access during setup; the op tables are
+        // 'static (promoted constants).
+        unsafe {
+            (*dev).netdev_ops = &Self::NETDEV_OPS;
+            (*dev).ethtool_ops = &Self::ETHTOOL_OPS;
+            (*dev).xdp_metadata_ops = &xdp::XdpMetadata::OPS;
+            (*dev).needs_free_netdev = true;
+            (*dev).priv_destructor = Some(Self::priv_destructor_callback);
+            (*dev).set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_TSTATS);
+        }
+    }
+
+    /// The C entry point of the `validate` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    pub(super) unsafe extern "C" fn validate_callback(
+        tb: *mut *mut bindings::nlattr,
+        data: *mut *mut bindings::nlattr,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        from_result(|| {
+            // SAFETY: rtnetlink passes an IFLA table and, when present, a
+            // table of MAX_TYPE + 1 driver attributes.
+            let (tb, data) = unsafe {
+                (
+                    Attrs::from_raw(tb, ifla::MAX + 1).ok_or(EINVAL)?,
+                    Attrs::from_raw(data, T::MAX_TYPE + 1),
+                )
+            };
+            T::validate(&tb, data.as_ref())?;
+            Ok(0)
+        })
+    }
+
+    /// The C entry point of the `newlink` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    pub(super) unsafe extern "C" fn newlink_callback(
+        dev: *mut bindings::net_device,
+        params: *mut bindings::rtnl_newlink_params,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        from_result(|| {
+            // SAFETY: rtnetlink calls newlink under RTNL with a device of
+            // these ops, not registered yet, and valid params; the ops are
+            // the ones of the registration that owns this kind.
+            let (rtnl, dev, params, ops) = unsafe {
+                let dev = Self::dev(dev);
+                (
+                    Rtnl::assume_held(),
+                    LinkDevice::new(dev),
+                    NewLinkParams::new(&*params, T::MAX_TYPE + 1),
+                    &*(*dev.as_raw()).rtnl_link_ops.cast::<LinkOps<T>>(),
+                )
+            };
+            // SAFETY: The extended ack of the request, or null.
+            let extack = unsafe { ExtAck::from_raw(extack) };
+            T::newlink(dev, &params, &extack, ops, &rtnl)?;
+            Ok(0)
+        })
+    }
+
+    /// The C entry point of the `dellink` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    pub(super) unsafe extern "C" fn dellink_callback(
+        dev: *mut bindings::net_device,
+        head: *mut bindings::list_head,
+    ) {
+        // SAFETY: dellink is called under RTNL on a registered device of
+        // these ops (one the core found listed, or one newlink registered),
+        // with a valid list head.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
+        // SAFETY: The list head rtnetlink passes to dellink.
+        let mut list = unsafe { UnregisterList::from_raw(head) };
+        T::dellink(dev, &mut list, &rtnl);
+    }
+
+    /// The C entry point of the `get_link_net` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    pub(super) unsafe extern "C" fn get_link_net_callback(
+        dev: *const bindings::net_device,
+    ) -> *mut bindings::net {
+        let rcu = rcu::read_lock();
+        // SAFETY: Called on a valid device of these ops, by a caller that
+        // holds RTNL or the RCU read lock beyond this call: the namespace
+        // stays valid after `rcu` (nested) is dropped.
+        T::get_link_net(unsafe { Self::dev(dev) }, &rcu).as_raw()
+    }
+
+    /// The C entry point of the `get_num_tx_queues` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    pub(super) unsafe extern "C" fn get_num_tx_queues_callback() -> c_uint {
+        T::get_num_tx_queues()
+    }
+
+    /// The C entry point of the `get_num_rx_queues` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    pub(super) unsafe extern "C" fn get_num_rx_queues_callback() -> c_uint {
+        T::get_num_rx_queues()
+    }
+
+    /// The C entry point of the `init` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn init_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: ndo_init is called once by register_netdevice on our
+        // device, before anybody else can see it.
+        unsafe { bindings::veth_rs_netdev_lockdep_set_classes(dev) };
+        // SAFETY: As above.
+        let d = unsafe { Self::dev(dev) };
+        // SAFETY: As above: the one call, from ndo_init.
+        from_result(|| unsafe { d.area().rq.alloc(d) }.map(|()| 0))
+    }
+
+    /// The C entry point of the `priv_destructor` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn priv_destructor_callback(dev: *mut bindings::net_device) {
+        // The core calls the destructor once: when the last reference of
+        // the unregistered device is gone, or when registration failed.
+        // SAFETY: Nobody uses the device any more; it has no NAPI context
+        // (the ndo_stop trampoline deletes them all, and they are added
+        // only while the device runs).
+        let d = unsafe { Self::dev(dev) };
+        // The core removed any XDP program while unregistering; a device
+        // whose registration failed may still hold one.
+        let prog = d.area().xdp_prog.swap(ptr::null_mut(), Ordering::AcqRel);
+        // SAFETY: The slot owned a reference on the program.
+        drop(unsafe { BpfProg::from_raw(prog) });
+        // SAFETY: As above: nobody uses the device, NAPI is gone.
+        unsafe { d.area().rq.free() }
+    }
+
+    /// The C entry point of the `fix_features` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn fix_features_callback(
+        dev: *mut bindings::net_device,
+        features: features::Features,
+    ) -> features::Features {
+        // SAFETY: ndo_fix_features is called under RTNL on our device.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        T::fix_features(dev, features, &rtnl)
+    }
+
+    /// The C entry point of the `bpf` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn bpf_callback(
+        dev: *mut bindings::net_device,
+        bpf: *mut bindings::netdev_bpf,
+    ) -> c_int {
+        // SAFETY: ndo_bpf is called under RTNL on our device, with a valid
+        // request.
+        let (rtnl, dev, bpf) = unsafe { (Rtnl::assume_held(), Self::dev(dev), &*bpf) };
+        if bpf.command != bindings::bpf_netdev_command_XDP_SETUP_PROG {
+            return -(bindings::EINVAL as c_int);
+        }
+        // SAFETY: For XDP_SETUP_PROG the first variant is in use; the core
+        // took a reference on the program for the driver.
+        let (prog, extack) = unsafe {
+            let setup = &bpf.__bindgen_anon_1.__bindgen_anon_1;
+            (
+                BpfProg::from_raw(setup.prog),
+                ExtAck::from_raw(setup.extack),
+            )
+        };
+        match T::xdp_setup(dev, prog, &extack, &rtnl) {
+            Ok(()) => 0,
+            Err((e, prog)) => {
+                // The core puts the program of a failed request.
+                if let Some(prog) = prog {
+                    prog.leak();
+                }
+                e.to_errno()
+            }
+        }
+    }
+
+    /// The C entry point of the `xdp_xmit` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn xdp_xmit_callback(
+        dev: *mut bindings::net_device,
+        n: c_int,
+        frames: *mut *mut bindings::xdp_frame,
+        flags: u32,
+    ) -> c_int {
+        // SAFETY: Called on our device, with `n` valid frames, BHs off.
+        let (dev, frames) = unsafe {
+            (
+                Self::dev(dev),
+                XdpFrames::from_raw(frames, n.max(0) as usize),
+            )
+        };
+        // What the rings took is sent, whatever the driver says.
+        let result = T::xdp_xmit(dev, &frames, flags);
+        match (frames.taken(), result) {
+            (0, Err(e)) => e.to_errno(),
+            (taken, _) => taken as c_int,
+        }
+    }
+
+    /// The C entry point of the `poll` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    pub(super) unsafe extern "C" fn poll_callback(
+        napi: *mut bindings::napi_struct,
+        budget: c_int,
+    ) -> c_int {
+        // SAFETY: Only `napi_enable_range` adds contexts with this poll
+        // function, each the first field of a live `RxQueue<T>` (repr(C)).
+        let rq = unsafe { &*napi.cast::<RxQueue<T>>() };
+        // INVARIANT: NAPI calls poll only on an enabled context that is
+        // scheduled on this CPU; nothing done yet.
+        // SAFETY: As above; this is the context's poll.
+        let ctx = unsafe { Napi::new(rq, budget.max(0) as u32) };
+        // By `PollDone`'s invariant: at most the budget, and completed if
+        // below it, as NAPI requires of the value poll returns.
+        T::poll(ctx).work() as c_int
+    }
+
+    /// The C entry point of the `set_features` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn set_features_callback(
+        dev: *mut bindings::net_device,
+        features: features::Features,
+    ) -> c_int {
+        // SAFETY: ndo_set_features is called under RTNL on our device.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        from_result(|| T::set_features(dev, features, &rtnl).map(|()| 0))
+    }
+
+    /// The C entry point of the `set_rx_headroom` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn set_rx_headroom_callback(dev: *mut bindings::net_device, hr: c_int) {
+        // SAFETY: Called on our device.
+        T::set_rx_headroom(unsafe { Self::dev(dev) }, hr)
+    }
+
+    /// The C entry point of the `set_channels` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn set_channels_callback(
+        dev: *mut bindings::net_device,
+        ch: *mut bindings::ethtool_channels,
+    ) -> c_int {
+        // SAFETY: ethtool calls this under RTNL on our device, with counts
+        // it checked against the maximums of get_channels.
+        let (rtnl, dev, ch) = unsafe { (Rtnl::assume_held(), Self::dev(dev), &*ch) };
+        from_result(|| T::set_channels(dev, ch.rx_count, ch.tx_count, &rtnl).map(|()| 0))
+    }
+
+    /// The C entry point of the `open` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn open_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: ndo_open is called under RTNL on a registered device.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
+        from_result(|| T::open(dev, &rtnl).map(|()| 0))
+    }
+
+    /// The C entry point of the `stop` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: ndo_stop is called under RTNL on a registered device.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
+        let result = T::stop(dev, &rtnl);
+        // A closed device has no NAPI, whatever the driver did: the
+        // destructor frees the queues, and the core deletes the contexts
+        // still listed only after that. A no-op if the driver took them
+        // down already.
+        dev.napi_del_range(0..dev.num_rx_queues(), &rtnl);
+        from_result(|| result.map(|()| 0))
+    }
+
+    /// The C entry point of the `start_xmit` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn start_xmit_callback(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: The stack hands us ownership of a valid skb.
+        let skb = unsafe { SkBuff::from_raw(NonNull::new_unchecked(skb)) };
+        // SAFETY: Called on a device of these ops that is up, hence
+        // registered.
+        match T::start_xmit(skb, unsafe { Self::registered(dev) }) {
+            TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
+            TxStatus::Drop => bindings::NET_XMIT_DROP as bindings::netdev_tx_t,
+            TxStatus::Busy(skb) => {
+                // The stack takes the skb back.
+                skb.into_raw();
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
+        }
+    }
+
+    /// The C entry point of the `get_stats64` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_stats64_callback(
+        dev: *mut bindings::net_device,
+        stats: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: `dev_get_stats` is called on a registered device of these
+        // ops (listed, or announced by the NETDEV_REGISTER notifiers, after
+        // which registration no longer fails without honouring references)
+        // with a valid, exclusive stats struct; `Stats64` is transparent
+        // over it.
+        let (dev, stats) = unsafe { (Self::registered(dev), &mut *stats.cast::<Stats64>()) };
+        T::get_stats64(dev, stats);
+    }
+
+    /// The C entry point of the `set_rx_mode` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn set_rx_mode_callback(_dev: *mut bindings::net_device) {
+        // A virtual link receives everything: multicast filters need no
+        // programming.
+    }
+
+    /// The C entry point of the `get_iflink` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_iflink_callback(dev: *const bindings::net_device) -> c_int {
+        // SAFETY: Called on a device of these ops.
+        T::get_iflink(unsafe { Self::dev(dev) })
+    }
+
+    /// The C entry point of the `get_peer_dev` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_peer_dev_callback(
+        dev: *mut bindings::net_device,
+    ) -> *mut bindings::net_device {
+        let rcu = rcu::read_lock();
+        // SAFETY: Called on a device of these ops. The caller holds the RCU
+        // read lock beyond this call, so the peer stays valid after `rcu`
+        // (a nested read lock) is dropped.
+        T::get_peer_dev(unsafe { Self::dev(dev) }, &rcu).map_or(ptr::null_mut(), |p| p.as_raw())
+    }
+
+    /// The C entry point of the `get_drvinfo` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_drvinfo_callback(
+        dev: *mut bindings::net_device,
+        info: *mut bindings::ethtool_drvinfo,
+    ) {
+        // SAFETY: ethtool passes our device and a valid, exclusive struct.
+        let (dev, info) = unsafe { (Self::dev(dev), &mut *info) };
+        T::get_drvinfo(dev, &mut DrvInfo::new(info));
+    }
+
+    /// The C entry point of the `get_link_ksettings` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_link_ksettings_callback(
+        dev: *mut bindings::net_device,
+        s: *mut bindings::ethtool_link_ksettings,
+    ) -> c_int {
+        // SAFETY: ethtool passes our device and a valid, exclusive struct.
+        let (dev, s) = unsafe { (Self::dev(dev), &mut *s) };
+        T::get_link_ksettings(dev, &mut LinkSettings::new(s));
+        0
+    }
+
+    /// The C entry point of the `get_sset_count` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_sset_count_callback(
+        dev: *mut bindings::net_device,
+        sset: c_int,
+    ) -> c_int {
+        // SAFETY: ethtool passes our device, under RTNL.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        from_result(|| {
+            let sset = u32::try_from(sset).map_err(|_| EOPNOTSUPP)?;
+            let n = T::get_sset_count(dev, sset)?;
+            let ret = c_int::try_from(n).map_err(|_| EINVAL)?;
+            // What ethtool sizes the `get_strings` buffer by.
+            dev.area().sset_count.set(sset, n, &rtnl);
+            Ok(ret)
+        })
+    }
+
+    /// The C entry point of the `get_strings` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_strings_callback(
+        dev: *mut bindings::net_device,
+        sset: u32,
+        buf: *mut u8,
+    ) {
+        // SAFETY: ethtool passes our device, under RTNL.
+        let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::dev(dev)) };
+        let n = dev.area().sset_count.get(sset, &rtnl);
+        if n == 0 {
+            return;
+        }
+        // SAFETY: ethtool sized `buf`, ETH_GSTRING_LEN bytes an entry, by
+        // the count that `get_sset_count_callback` reported for this set
+        // just before, in this RTNL section: the count recorded (see
+        // `SsetCount`).
+        let mut out = unsafe { Strings::from_raw(buf, n) };
+        T::get_strings(dev, sset, &mut out);
+    }
+
+    /// The C entry point of the `get_ethtool_stats` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_ethtool_stats_callback(
+        dev: *mut bindings::net_device,
+        stats: *mut bindings::ethtool_stats,
+        data: *mut u64,
+    ) {
+        // SAFETY: ethtool calls this under RTNL with our device and a valid
+        // `stats` whose `n_stats` is the number of entries of `data`.
+        let (rtnl, dev, n) = unsafe {
+            (
+                Rtnl::assume_held(),
+                Self::dev(dev),
+                (*stats).n_stats as usize,
+            )
+        };
+        if n == 0 {
+            return;
+        }
+        // SAFETY: ethtool allocated `data` with `n_stats` entries.
+        let data = unsafe { core::slice::from_raw_parts_mut(data, n) };
+        T::get_ethtool_stats(dev, data, &rtnl);
+    }
+
+    /// The C entry point of the `get_channels` operation of this driver's C op tables.
+    ///
+    /// # Safety
+    ///
+    /// Only the kernel calls it, through those tables, with arguments and
+    /// in the context that the operation's C contract documents.
+    unsafe extern "C" fn get_channels_callback(
+        dev: *mut bindings::net_device,
+        ch: *mut bindings::ethtool_channels,
+    ) {
+        // SAFETY: ethtool passes our device and a valid, exclusive struct.
+        let (dev, ch) = unsafe { (Self::dev(dev), &mut *ch) };
+        T::get_channels(dev, &mut Channels::new(ch));
+    }
+}
+
+const fn zeroed_netdev_ops() -> bindings::net_device_ops {
+    // SAFETY: All fields are optional function pointers: zero is `None`.
+    unsafe { core::mem::zeroed() }
+}
+
+const fn zeroed_ethtool_ops() -> bindings::ethtool_ops {
+    // SAFETY: All fields are integers or optional function pointers.
+    unsafe { core::mem::zeroed() }
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The RCU-protected pointer from one device of a pair to the other, with
+//! the tracked reference it holds (veth.c's `peer` and `peer_tracker`).
+//!
+//! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
+//! [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h).
+
+use super::{bindings, rcu, state, Device, Driver, Rtnl};
+use core::{
+    cell::UnsafeCell,
+    marker::PhantomData,
+    ptr::{self, NonNull},
+    sync::atomic::{AtomicPtr, Ordering},
+};
+
+/// An RCU-protected pointer to the peer device, holding a tracked
+/// reference on it (veth.c's `peer` plus `peer_tracker`).
+///
+/// # Invariants
+///
+/// `ptr` is null or a registered device of driver `T` (see
+/// [`state::Registered`]) on which this value holds a reference tracked by
+/// `tracker`: the reference keeps the device from being freed. It is
+/// published and cleared only under RTNL; readers see it under RCU, and the
+/// device is freed only an RCU grace period after it is cleared.
+pub(crate) struct PeerLink<T: Driver> {
+    ptr: AtomicPtr<bindings::net_device>,
+    tracker: UnsafeCell<bindings::netdevice_tracker>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: `ptr` is atomic; `tracker` is written only under RTNL (publish
+// and the put of a `TakenPeer`).
+unsafe impl<T: Driver> Sync for PeerLink<T> {}
+// SAFETY: As for `Sync`.
+unsafe impl<T: Driver> Send for PeerLink<T> {}
+
+impl<T: Driver> Default for PeerLink<T> {
+    fn default() -> Self {
+        Self {
+            ptr: AtomicPtr::new(ptr::null_mut()),
+            // SAFETY: A tracker is a pointer or, without
+            // CONFIG_NET_DEV_REFCNT_TRACKER, an empty struct: zero is valid.
+            tracker: UnsafeCell::new(unsafe { core::mem::zeroed() }),
+            _p: PhantomData,
+        }
+    }
+}
+
+impl<T: Driver> PeerLink<T> {
+    /// The peer, for an RCU reader (`rcu_dereference`).
+    pub(crate) fn get<'a>(&self, _rcu: &'a rcu::Guard) -> Option<&'a Device<T, state::Registered>> {
+        let p = self.ptr.load(Ordering::Acquire);
+        // SAFETY: By the type invariant a non-null peer is registered and
+        // stays valid until a grace period after it is cleared, and `_rcu`
+        // holds off that grace period for `'a`.
+        (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
+    }
+
+    /// The peer, under RTNL (`rtnl_dereference`).
+    pub(crate) fn get_rtnl<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device<T, state::Registered>> {
+        let p = self.ptr.load(Ordering::Relaxed);
+        // SAFETY: Changes of the pointer happen under RTNL, which the caller
+        // holds for `'a`, and the link holds a reference on the registered
+        // device (type invariant).
+        (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
+    }
+
+    /// Publishes `peer` (`rcu_assign_pointer`) and takes a tracked reference
+    /// on it (`netdev_hold`). The link must be empty.
+    ///
+    /// Only a registered device can be published: `free_netdev` frees a
+    /// device that never got registered whatever references were taken on
+    /// it, a registered one only once they are all put.
+    pub(crate) fn publish(&self, peer: &Device<T, state::Registered>, _rtnl: &Rtnl) {
+        // SAFETY: Under RTNL nobody else touches the tracker; `peer` is valid.
+        unsafe { bindings::veth_rs_netdev_hold(peer.as_raw(), self.tracker.get()) };
+        // INVARIANT: Published under RTNL with a reference held, and `peer`
+        // is registered (its type says so), so the reference keeps it.
+        let old = self.ptr.swap(peer.as_raw(), Ordering::Release);
+        debug_assert!(old.is_null());
+    }
+
+    /// Clears the link (`xchg(&priv->peer, NULL)`), returning the peer it
+    /// held. The reference is put when the returned value is dropped.
+    pub(crate) fn take<'a>(&'a self, _rtnl: &'a Rtnl) -> Option<TakenPeer<'a, T>> {
+        let p = self.ptr.swap(ptr::null_mut(), Ordering::AcqRel);
+        NonNull::new(p).map(|dev| TakenPeer { dev, link: self })
+    }
+}
+
+/// A peer taken out of a [`PeerLink`]; dropping it puts the reference the
+/// link held (`netdev_put`).
+pub(crate) struct TakenPeer<'a, T: Driver> {
+    dev: NonNull<bindings::net_device>,
+    link: &'a PeerLink<T>,
+}
+
+impl<T: Driver> TakenPeer<'_, T> {
+    /// The peer device.
+    pub(crate) fn dev(&self) -> &Device<T, state::Registered> {
+        // SAFETY: We hold the reference the link had on the registered
+        // device (invariant of `PeerLink`), so it is valid.
+        unsafe { Device::from_raw(self.dev.as_ptr()) }
+    }
+}
+
+impl<T: Driver> Drop for TakenPeer<'_, T> {
+    // FIXME: If the peer is already unregistered and this is its last
+    // reference, `netdev_run_todo` may free it without a further grace
+    // period, while a reader that loaded the link before `take` still uses
+    // it. veth's dellink never leaves a link to an unregistered device (it
+    // clears both links before queueing both ends), so this does not
+    // happen there; the type does not prevent it.
+    fn drop(&mut self) {
+        // SAFETY: The reference was taken by `publish` with this tracker;
+        // RTNL is held (the `Rtnl` borrowed by `take`).
+        unsafe { bindings::veth_rs_netdev_put(self.dev.as_ptr(), self.link.tracker.get()) }
+    }
+}

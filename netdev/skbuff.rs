@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Socket buffers (`struct sk_buff`) owned by the driver, and what
+//! `ndo_start_xmit` does with them.
+//!
+//! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h).
+
+use super::{bindings, skbf, ETH_HLEN};
+use core::ptr::NonNull;
+use kernel::ffi::c_int;
+
+/// A socket buffer owned by the driver. Dropping it frees it (`kfree_skb`).
+///
+/// # Invariants
+///
+/// `0` is a valid `sk_buff` that this value owns.
+pub(crate) struct SkBuff(NonNull<bindings::sk_buff>);
+
+impl SkBuff {
+    /// # Safety
+    ///
+    /// `ptr` is a valid skb whose ownership the caller gives away.
+    #[inline]
+    pub(super) unsafe fn from_raw(ptr: NonNull<bindings::sk_buff>) -> Self {
+        // INVARIANT: By the function's safety requirements.
+        Self(ptr)
+    }
+
+    /// Gives up the skb, to be owned by the caller.
+    #[inline]
+    pub(super) fn into_raw(self) -> *mut bindings::sk_buff {
+        let raw = self.0.as_ptr();
+        core::mem::forget(self);
+        raw
+    }
+
+    /// Readies the skb for the receive side (`skb_prepare_for_gro`): an skb
+    /// whose destructor is not `sock_wfree` is orphaned from its socket;
+    /// one that keeps its socket is marked for GRO's slow path.
+    pub(crate) fn prepare_for_gro(&mut self) {
+        // SAFETY: By the type invariant the skb is valid and ours.
+        unsafe { bindings::veth_rs_skb_prepare_for_gro(self.0.as_ptr()) };
+    }
+
+    /// Length of the packet.
+    pub(crate) fn len(&self) -> u32 {
+        // SAFETY: By the type invariant the skb is valid and ours.
+        unsafe { (*self.0.as_ptr()).len }
+    }
+
+    /// Makes sure the first `len` bytes are linear (`pskb_may_pull`).
+    pub(crate) fn may_pull(&mut self, len: u32) -> bool {
+        let skb = self.0.as_ptr();
+        // SAFETY: By the type invariant the skb is valid and ours.
+        let headlen = unsafe { skbf::headlen(skb) };
+        // The common case, as the inline C fast path: already linear.
+        // SAFETY: As above.
+        len <= headlen || unsafe { bindings::veth_rs_pskb_may_pull(skb, len) }
+    }
+
+    /// The tx queue the stack picked for the skb (`skb_get_queue_mapping`).
+    pub(crate) fn queue_mapping(&self) -> u32 {
+        // SAFETY: By the type invariant the skb is valid and ours.
+        u32::from(unsafe { (*self.0.as_ptr()).queue_mapping })
+    }
+
+    /// Whether the skb is charged to a socket with `sock_wfree`, as
+    /// locally made UDP, ICMP and XDP socket traffic is.
+    pub(crate) fn is_sock_wfree(&self) -> bool {
+        // SAFETY: By the type invariant the skb is valid and ours.
+        unsafe { bindings::veth_rs_skb_destructor_is_sock_wfree(self.0.as_ptr()) }
+    }
+
+    /// Takes the software transmit timestamp (`skb_tx_timestamp`).
+    pub(crate) fn tx_timestamp(&mut self) {
+        // SAFETY: By the type invariant the skb is valid and ours.
+        unsafe { bindings::veth_rs_skb_tx_timestamp(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for SkBuff {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we own the skb.
+        unsafe { bindings::veth_rs_kfree_skb(self.0.as_ptr()) }
+    }
+}
+
+/// An skb prepared for the receive path of a device by
+/// [`Device::forward_prepare`]: its ethernet header is pulled.
+///
+/// # Invariants
+///
+/// The skb has at least `ETH_HLEN` bytes of headroom right before its data:
+/// the ethernet header that `eth_type_trans` pulled.
+pub(crate) struct RxSkBuff(SkBuff);
+
+impl RxSkBuff {
+    /// # Safety
+    ///
+    /// `ptr` is a valid skb whose ownership the caller gives away, just
+    /// prepared by `__dev_forward_skb` (its ethernet header pulled).
+    #[inline]
+    pub(super) unsafe fn from_raw(ptr: NonNull<bindings::sk_buff>) -> Self {
+        // INVARIANT: By the function's safety requirements.
+        Self(SkBuff(ptr))
+    }
+
+    /// The skb, still owned by this value.
+    #[inline]
+    pub(super) fn as_ptr(&self) -> *mut bindings::sk_buff {
+        self.0 .0.as_ptr()
+    }
+
+    /// Queues the skb to the backlog of the current CPU (`__netif_rx`);
+    /// BHs are disabled in ndo_start_xmit, as it needs.
+    pub(crate) fn netif_rx(self) -> core::result::Result<(), Dropped> {
+        let raw = self.0.into_raw();
+        // SAFETY: `raw` is an skb we own; `__netif_rx` always takes it.
+        if unsafe { bindings::__netif_rx(raw) } == bindings::NET_RX_SUCCESS as c_int {
+            Ok(())
+        } else {
+            Err(Dropped)
+        }
+    }
+
+    /// Puts the ethernet header back (`__skb_push`), to give the skb back
+    /// to the stack as it was sent.
+    pub(crate) fn restore(self) -> SkBuff {
+        // SAFETY: By the type invariant the header is there to push back.
+        unsafe { bindings::veth_rs_skb_push(self.0 .0.as_ptr(), ETH_HLEN) };
+        self.0
+    }
+}
+
+/// The skb was dropped on the way.
+pub(crate) struct Dropped;
+
+/// What ndo_start_xmit did with a packet.
+pub(crate) enum TxStatus {
+    /// Sent (`NETDEV_TX_OK`).
+    Ok,
+    /// Dropped (`NET_XMIT_DROP`).
+    Drop,
+    /// Not sent now: the skb goes back to the qdisc, which must retry once
+    /// the tx queue (stopped by the driver) is woken (`NETDEV_TX_BUSY`).
+    Busy(SkBuff),
+}
