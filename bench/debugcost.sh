@@ -71,6 +71,32 @@ setup_pair() {
 }
 pings() { ip netns exec dc0 ping -q -c $((rounds * 10)) -i 0.002 10.66.0.2; }
 tcp() { ip netns exec dc0 iperf3 -c 10.66.0.2 -n 8M; }
+# Namespaces with a pair between them, deleted; the kernel dismantles them
+# in the background: the time until their nsids are gone, and the guest's
+# busy share meanwhile.
+nsids() { ip netns list-id | grep -c nsid; }
+dismantle() {
+	local i base busy0 busy1 t0 t1 cpu
+	base=$(nsids)
+	for ((i = 0; i < rounds; i++)); do
+		echo "netns add dd$i"; echo "netns set dd$i auto"
+	done >"$TMP/dd"
+	for ((i = 0; i < rounds; i += 2)); do
+		echo "-n dd$i link add d$i type veth_rs peer name e$i netns dd$((i + 1))"
+		echo "-n dd$i link set d$i up"
+	done >>"$TMP/dd"
+	ip -batch "$TMP/dd" >/dev/null 2>&1
+	for ((i = 0; i < rounds; i++)); do echo "netns del dd$i"; done >"$TMP/ddd"
+	read -r cpu busy0 < <(awk '/^cpu /{print $5, $2+$3+$4+$7+$8}' /proc/stat)
+	t0=$(now)
+	ip -batch "$TMP/ddd"
+	while [ "$(nsids)" -gt "$base" ]; do sleep 0.2; done
+	t1=$(now)
+	read -r cpu busy1 < <(awk '/^cpu /{print $5, $2+$3+$4+$7+$8}' /proc/stat)
+	printf '%-28s %8.1f ms (guest CPU busy %.0f%% of one CPU)\n' "netns dismantle (with a pair)" \
+		"$(echo "($t1 - $t0) / 1000000 / $rounds" | bc -l)" \
+		"$(echo "($busy1 - $busy0) * 1000000000 / ($t1 - $t0)" | bc -l)"
+}
 
 modprobe veth
 modprobe veth_rs 2>/dev/null || insmod "$TOP/veth_rs.ko"
@@ -94,6 +120,7 @@ time_op "ping (0.002 s interval)" $((rounds * 10)) pings
 ip netns exec dc1 iperf3 -s -1 -D >/dev/null 2>&1
 sleep 0.5
 time_op "iperf3 8 MB TCP" 1 tcp
+dismantle
 printf '%-28s %8.1f s\n' "all of the above" "$(echo "($(now) - $start) / 1000000000" | bc -l)"
 
 if [ $perf = 1 ]; then

@@ -16,12 +16,13 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 # Each script says what it needs in a header line
-#   # make-check: cpus=N seconds=S (why)
+#   # make-check: cpus=N seconds=S [smp=CASE,... smp-seconds=S2] (why)
 # cpus=2: it needs two CPUs (pinning, or concurrency that one CPU would
 # only interleave); seconds: what it took in the debug VM (README,
-# "Machine time"), used to balance the lanes. Unsaid: cpus=2, 60 s.
-header() { sed -n "s/^# make-check: .*$1=\([0-9]*\).*/\1/p" "$2" | head -n 1; }
-
+# "Machine time"), used to balance the lanes; smp=: these cases need two
+# CPUs (S2 seconds), the others (S seconds) run on one. Unsaid: cpus=2,
+# 60 s.
+header() { sed -n "s/^# make-check: .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1; }
 if [ $# -gt 0 ]; then
 	scripts=("$@")
 else
@@ -51,8 +52,13 @@ while read -r w c t; do
 	load[best]=$((load[best] + w))
 	members[best]+="$t "
 done < <(for t in "${scripts[@]}"; do
-	w=$(header seconds "$t") c=$(header cpus "$t")
-	echo "${w:-60} ${c:-2} $t"
+	w=$(header seconds "$t") c=$(header cpus "$t") smp=$(header smp "$t")
+	if [ -n "$smp" ]; then
+		echo "${w:-60} ${c:-1} $t:except=$smp"
+		echo "$(header smp-seconds "$t") 2 $t:only=$smp"
+	else
+		echo "${w:-60} ${c:-2} $t"
+	fi
 done | sort -rn -k1,1)
 out="$VETH_RS_TOP/results/check-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$out"
@@ -64,7 +70,7 @@ for ((l = 0; l < lanes; l++)); do
 	[ "$lanes" = 1 ] && { name=; cpus[l]=2; }
 	read -r -a these <<<"${members[l]}"
 	[ ${#these[@]} -gt 0 ] || continue
-	msg "  ${name:-vm} (${cpus[l]} vCPU): $(for t in "${these[@]}"; do basename "$t" .sh; done | tr '\n' ' ')"
+	msg "  ${name:-vm} (${cpus[l]} vCPU): $(for t in "${these[@]}"; do basename "$t"; done | tr '\n' ' ')"
 	(
 		"$VETH_RS_TOP/qemu/vm" --cpus "${cpus[l]}" -- env VETH_RS_LANE="$name" \
 			VETH_RS_RESULTS_OUT="$out/${name:-vm}.results" \

@@ -4,13 +4,17 @@
 # of tests/ (or those named), then scans the kernel log and kmemleak for
 # splats, then proves the scan works on a deliberate WARN (its own
 # self-test). Prints KTAP and one line "N passed, N failed, N skipped".
-#   tests/run.sh [test.sh ...]
+#   tests/run.sh [test.sh[:only=CASE,...|:except=CASE,...] ...]
+# (":only=" and ":except=" run a part of a script's cases: make check's
+# lanes give the cases that need two CPUs to a 2-CPU VM.)
 # In one lane of `make check` (qemu/check.sh boots a VM per lane):
 # VETH_RS_LANE=NAME suffixes the names of the runner's own results, and
 # VETH_RS_RESULTS_OUT=FILE (a path the host sees) receives the results.
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 export VETH_RS_TOP=$(cd "$TESTS_DIR/.." && pwd)
 export VETH_RS_RESULTS=$(mktemp)
+# Checks a script leaves to the end of the run (see tests/stress.sh).
+export VETH_RS_DEFERRED=$(mktemp -d)
 . "$TESTS_DIR/lib.sh"
 
 SPLAT_RE='BUG:|WARNING:|KASAN|UBSAN|Call Trace:|ref_tracker:|unreferenced object|unregister_netdevice: waiting|possible recursive locking|suspicious RCU usage|circular locking|INFO: task .* blocked'
@@ -33,14 +37,19 @@ kmemleak_scan() {
 }
 
 run_script() {
-	local t=$1 name rc before limit start
-	name=$(basename "$t" .sh)
+	local t=${1%%:*} part= name rc before limit start only= except=
+	[ "$t" != "$1" ] && part=${1#*:}
+	case $part in
+	only=*) only=${part#only=}; only=${only//,/ } ;;
+	except=*) except=${part#except=}; except=${except//,/ } ;;
+	esac
+	name=$(basename "$t" .sh)${only:+[part]}${except:+[rest]}
 	before=$(wc -l <"$VETH_RS_RESULTS")
 	echo "# ---- $name"
 	# The parts of the full stress profile (make stress) get longer.
 	case $name in 1-faults | 2-fuzz) limit=1800 ;; *) limit=900 ;; esac
 	start=$SECONDS
-	timeout $limit bash "$t"
+	TESTS=$only TESTS_EXCEPT=$except timeout $limit bash "$t"
 	rc=$?
 	echo "# ---- $name: $((SECONDS - start)) s"
 	if [ "$(wc -l <"$VETH_RS_RESULTS")" -eq "$before" ]; then
@@ -71,6 +80,25 @@ for t in "${scripts[@]}"; do
 	run_script "$t"
 done
 grep -q '^veth_rs ' /proc/modules && rmmod veth_rs
+
+# Deferred namespace checks: every namespace made since the script began
+# (the nsid count in the init namespace back to what it was) is freed
+# within 300 s.
+nsids() { ip netns list-id | grep -c nsid; }
+for f in "$VETH_RS_DEFERRED"/*.netns; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f" .netns) base=$(cat "$f") start=$SECONDS
+	while [ "$(nsids)" -gt "$base" ] && [ $((SECONDS - start)) -lt 300 ]; do sleep 2; done
+	n=$(nsids)
+	echo "# deferred: $name's namespaces: nsid count $n (at its start $base), waited $((SECONDS - start)) s"
+	if [ "$n" -le "$base" ]; then
+		printf 'ok\t%s\t\n' "$name: network namespaces freed after deletion$LANE" >>"$VETH_RS_RESULTS"
+	else
+		printf 'not ok\t%s\t%s\n' "$name: network namespaces freed after deletion$LANE" \
+			"$((n - base)) namespaces not freed 300 s after the run" >>"$VETH_RS_RESULTS"
+	fi
+done
+rm -rf "$VETH_RS_DEFERRED"
 
 # No splat and no leak during the tests.
 leaks=$(kmemleak_scan)
