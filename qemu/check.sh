@@ -20,9 +20,10 @@ set -euo pipefail
 # cpus=2: it needs two CPUs (pinning, or concurrency that one CPU would
 # only interleave); seconds: what it took in the debug VM (README,
 # "Machine time"), used to balance the lanes; smp=: these cases need two
-# CPUs (S2 seconds), the others (S seconds) run on one. Unsaid: cpus=2,
-# 60 s.
-header() { sed -n "s/^# make-check: .*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1; }
+# CPUs (S2 seconds), the others (S seconds) run on one; order=first: run
+# it first in its lane (a script whose check waits at the end of the run,
+# as stress.sh's namespace check). Unsaid: cpus=2, 60 s.
+header() { sed -n "s/^# make-check:.* $1=\([^ ]*\).*/\1/p" "$2" | head -n 1; }
 if [ $# -gt 0 ]; then
 	scripts=("$@")
 else
@@ -42,22 +43,28 @@ lanes=${VETH_RS_LANES:-$([ "$(nproc)" -ge 2 ] && echo 2 || echo 1)}
 declare -a load members cpus
 for ((l = 0; l < lanes; l++)); do load[l]=0; members[l]=; cpus[l]=1; done
 cpus[0]=2
-while read -r w c t; do
+while read -r w c o t; do
 	best=0
-	if [ "$c" -lt 2 ]; then
-		for ((l = 1; l < lanes; l++)); do
+	if [ "$c" -lt 2 ] && [ "$lanes" -gt 1 ]; then
+		# Ties go to a 1-vCPU lane.
+		best=1
+		for ((l = 0; l < lanes; l++)); do
 			[ "${load[l]}" -lt "${load[best]}" ] && best=$l
 		done
 	fi
 	load[best]=$((load[best] + w))
-	members[best]+="$t "
-done < <(for t in "${scripts[@]}"; do
-	w=$(header seconds "$t") c=$(header cpus "$t") smp=$(header smp "$t")
-	if [ -n "$smp" ]; then
-		echo "${w:-60} ${c:-1} $t:except=$smp"
-		echo "$(header smp-seconds "$t") 2 $t:only=$smp"
+	if [ "$o" = first ]; then
+		members[best]="$t ${members[best]}"
 	else
-		echo "${w:-60} ${c:-2} $t"
+		members[best]+="$t "
+	fi
+done < <(for t in "${scripts[@]}"; do
+	w=$(header seconds "$t") c=$(header cpus "$t") smp=$(header smp "$t") o=$(header order "$t")
+	if [ -n "$smp" ]; then
+		echo "${w:-60} ${c:-1} ${o:--} $t:except=$smp"
+		echo "$(header smp-seconds "$t") 2 ${o:--} $t:only=$smp"
+	else
+		echo "${w:-60} ${c:-2} ${o:--} $t"
 	fi
 done | sort -rn -k1,1)
 out="$VETH_RS_TOP/results/check-$(date +%Y%m%d-%H%M%S)-$$"

@@ -15,7 +15,7 @@
 # 9 s), far more than a netlink request: the workloads send their requests
 # in `ip -batch` runs and do their bookkeeping in bash, and they never call
 # sleep(1) (nap reads a FIFO with a timeout instead).
-# make-check: cpus=2 seconds=90 (concurrent churn workers, faults under traffic)
+# make-check: cpus=2 seconds=90 order=first (concurrent churn workers, faults under traffic)
 ALL_TESTS="churn fault_flap fault_move fault_peer_del fault_netns_del
 	fault_rmmod fuzz priv_unprivileged priv_userns datapath_faults no_leaks"
 . "$(dirname "$0")/lib.sh"
