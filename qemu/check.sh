@@ -8,7 +8,9 @@
 #
 # Why lanes: under TCG the guest's work is mostly one process after
 # another (ip, bash, python), so a 2-vCPU VM keeps about one host core
-# busy; two VMs keep both. Each lane is a whole VM of its own (its own
+# busy; two VMs use both, though not twice as well: three vCPU threads
+# on two cores slow each script down 1.1-2x (README, "Machine time":
+# the VM part 662 s in one VM, 530 s in two lanes). Each lane is a whole VM of its own (its own
 # kernel, modules and log), so scripts that load and unload modules or
 # delete every veth of the init namespace cannot disturb each other, and
 # each lane's runner scans its own kernel log and kmemleak.
@@ -97,12 +99,9 @@ done
 			[ -f "$f" ] || continue
 			grep -h '^# ---- .*: [0-9]* s$' "$f" 2>/dev/null |
 				sed "s|^|[$(basename "$f" .log)] |" >"$f.seen.new"
-			if [ -f "$f.seen" ]; then
-				comm -13 "$f.seen" "$f.seen.new" >&2
-			else
-				cat "$f.seen.new" >&2
-			fi
-			mv "$f.seen.new" "$f.seen"
+			seen=$(cat "$f.seen" 2>/dev/null || echo 0)
+			tail -n +$((seen + 1)) "$f.seen.new" >&2
+			wc -l <"$f.seen.new" >"$f.seen"
 		done
 	done
 ) &
