@@ -4,13 +4,14 @@
 # in LANES VMs booted side by side, each running tests/run.sh over its
 # share of the scripts, then one KTAP of all results and one summary line.
 #   qemu/check.sh [tests/NAME.sh ...]
-# VETH_RS_LANES=N (default: 2 with 2 or more host CPUs, else 1).
+# VETH_RS_LANES=N (default 1: one 2-vCPU VM runs everything).
 #
 # Why lanes: under TCG the guest's work is mostly one process after
 # another (ip, bash, python), so a 2-vCPU VM keeps about one host core
-# busy; two VMs use both, though not twice as well: three vCPU threads
-# on two cores slow each script down 1.1-2x (README, "Machine time":
-# the VM part 662 s in one VM, 530 s in two lanes). Each lane is a whole VM of its own (its own
+# busy; two VMs use both, though not twice as well: on a 2-core host
+# three vCPU threads slow each script down 1.1-2x, and the VM part took
+# 486-530 s in two lanes against 503 s in one VM (README, "Machine
+# time"), so one VM is the default; more cores may change that. Each lane is a whole VM of its own (its own
 # kernel, modules and log), so scripts that load and unload modules or
 # delete every veth of the init namespace cannot disturb each other, and
 # each lane's runner scans its own kernel log and kmemleak.
@@ -35,7 +36,9 @@ else
 		scripts+=("$t")
 	done
 fi
-lanes=${VETH_RS_LANES:-$([ "$(nproc)" -ge 2 ] && echo 2 || echo 1)}
+# One VM unless asked: on a 2-core host two lanes measured no faster
+# (README, "Machine time").
+lanes=${VETH_RS_LANES:-1}
 [ "$lanes" -le ${#scripts[@]} ] || lanes=${#scripts[@]}
 [ "$lanes" -ge 1 ] || die "no test script to run"
 
