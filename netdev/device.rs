@@ -113,10 +113,10 @@ impl<T: Driver> Device<T, state::Registered> {
     /// Counts transmitted packets in the per-CPU stats
     /// (`dev_sw_netstats_tx_add`).
     pub(crate) fn tx_stats_add(&self, packets: u32, bytes: u32) {
-        // SAFETY: `as_raw` is valid and its `pcpu_stat_type` is TSTATS (set
-        // by `setup_callback`); by the type invariant the device is
-        // registered, so `register_netdevice` allocated `tstats`, which
-        // `netdev_run_todo` frees only after the device's last user.
+        // TSTATS was set by `setup_callback`; `netdev_run_todo` frees the
+        // per-CPU stats only after the device's last user.
+        // SAFETY: `as_raw` is valid; the device is registered (type
+        // invariant), so `register_netdevice` allocated its `tstats`.
         unsafe { bindings::veth_rs_dev_sw_netstats_tx_add(self.as_raw(), packets, bytes) }
     }
 
@@ -158,10 +158,10 @@ impl<T: Driver> Device<T, state::Registered> {
         if !self.is_listed(rtnl) {
             return;
         }
-        // SAFETY: As in `unregister_queue`; `net` is valid.
         // FIXME: With CONFIG_DEBUG_NET_SMALL_RTNL, a device of another
         // namespace queued twice in one RTNL section is added twice to that
         // namespace's list; veth's dellink queues each device once.
+        // SAFETY: As in `unregister_queue`; `net` is valid.
         unsafe {
             bindings::veth_rs_unregister_netdevice_queue_net(
                 net.as_raw(),
@@ -285,10 +285,10 @@ impl<T: Driver> Device<T> {
 
     /// The device's network namespace (`dev_net`), for an RCU reader.
     pub(crate) fn net_rcu<'a>(&'a self, _rcu: &'a rcu::Guard) -> &'a Net {
-        // SAFETY: `as_raw` is valid; a device always has a namespace. If
-        // the device moves to another one meanwhile, the old namespace is
-        // freed only after an RCU grace period (`cleanup_net`'s
-        // `rcu_barrier`), which `_rcu` holds off for `'a`.
+        // A namespace the device leaves meanwhile is freed only after an
+        // RCU grace period (`cleanup_net`'s `rcu_barrier`).
+        // SAFETY: `as_raw` is valid and a device always has a namespace;
+        // `_rcu` holds off the grace period that would free it for `'a`.
         unsafe { &*bindings::veth_rs_dev_net(self.as_raw()).cast::<Net>() }
     }
 

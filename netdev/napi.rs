@@ -262,10 +262,9 @@ unsafe impl<T: Driver> Send for RxQueue<T> {}
 impl<T: Driver> RxQueue<T> {
     /// The device the queue belongs to.
     pub(crate) fn dev(&self) -> &Device<T> {
-        // SAFETY: `dev` is the device whose `ndo_init` made the queue, in
-        // the table that the device's private area points to; the table is
-        // freed only by the device's destructor, so the device outlives
-        // the queue.
+        // The queue's table is freed only by the device's destructor.
+        // SAFETY: `dev` is the device whose `ndo_init` made the queue, and
+        // the device outlives the queue.
         unsafe { Device::from_raw(self.dev) }
     }
 
@@ -314,12 +313,11 @@ impl<T: Driver> RxQueue<T> {
     fn kick(&self) {
         // Write the ring before reading `notify_masked`.
         smp_mb(Full);
-        // SAFETY: The NAPI context lives as long as the queue. It was added
-        // and enabled when the caller's `NapiRx` saw it on; if
-        // `napi_del_range` is taking it down meanwhile, it disables it
-        // first, and `napi_schedule_prep` fails on a disabled context, so a
-        // deleted one is never scheduled. Scheduling from any context is
-        // allowed.
+        // `napi_del_range` disables a context before deleting it, and
+        // `napi_schedule_prep` fails on a disabled one: a deleted context
+        // is never scheduled. Scheduling from any context is allowed.
+        // SAFETY: The NAPI context lives as long as the queue and was
+        // added and enabled when the caller's `NapiRx` saw it on.
         unsafe {
             if !self.notify_masked.load(Ordering::Relaxed)
                 && bindings::napi_schedule_prep(self.napi.get())

@@ -226,12 +226,11 @@ impl<T: Driver> Adapter<T> {
         const { assert!(!core::mem::needs_drop::<T::Priv>()) };
         const { assert!(!core::mem::needs_drop::<T::RqPriv>()) };
         const { assert!(core::mem::align_of::<PrivArea<T>>() <= bindings::NETDEV_ALIGN as usize) };
-        // SAFETY: `alloc_netdev_mqs` calls setup on a new device of these
-        // ops, before anybody else sees it, with `priv_size` bytes of
-        // private area (`size_of::<PrivArea<T>>()`), aligned to
-        // NETDEV_ALIGN (asserted above to suffice); it holds no value yet.
-        // It is written through a raw pointer: no reference to it exists
-        // before it is initialised.
+        // `alloc_netdev_mqs` calls setup on a new device of these ops,
+        // before anybody else sees it; the area is written through a raw
+        // pointer, so no reference to it exists before it is initialised.
+        // SAFETY: The private area has `size_of::<PrivArea<T>>()` bytes,
+        // aligned to NETDEV_ALIGN (asserted above), and no value yet.
         unsafe {
             Device::<T>::area_ptr(dev).write(PrivArea {
                 rq: RqTable::new(),
@@ -615,11 +614,10 @@ impl<T: Driver> Adapter<T> {
         dev: *mut bindings::net_device,
         stats: *mut bindings::rtnl_link_stats64,
     ) {
-        // SAFETY: `dev_get_stats` is called on a registered device of these
-        // ops (listed, or announced by the NETDEV_REGISTER notifiers, after
-        // which registration no longer fails without honouring references)
-        // with a valid, exclusive stats struct; `Stats64` is transparent
-        // over it.
+        // The core calls it on listed devices, or from the NETDEV_REGISTER
+        // notifiers, after which registration honours references.
+        // SAFETY: `dev` is a registered device of these ops, `stats` a
+        // valid, exclusive struct; `Stats64` is transparent over it.
         let (dev, stats) = unsafe { (Self::registered(dev), &mut *stats.cast::<Stats64>()) };
         T::get_stats64(dev, stats);
     }
@@ -732,10 +730,9 @@ impl<T: Driver> Adapter<T> {
         if n == 0 {
             return;
         }
+        // `get_sset_count_callback` recorded that count (`SsetCount`).
         // SAFETY: ethtool sized `buf`, ETH_GSTRING_LEN bytes an entry, by
-        // the count that `get_sset_count_callback` reported for this set
-        // just before, in this RTNL section: the count recorded (see
-        // `SsetCount`).
+        // the count reported for this set just before, in this RTNL section.
         let mut out = unsafe { Strings::from_raw(buf, n) };
         T::get_strings(dev, sset, &mut out);
     }

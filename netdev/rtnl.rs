@@ -155,10 +155,10 @@ impl<T: Driver> NewDevice<T> {
         // SAFETY: `raw` is an unregistered device we own; RTNL is held.
         to_result(unsafe { bindings::register_netdevice(raw) })?;
         core::mem::forget(self);
-        // SAFETY: `register_netdevice` succeeded: the device is registered.
-        // It is unregistered at the earliest when the guard is dropped or
-        // by a later RTNL section, and freed after that, once RTNL is
-        // released: it stays valid as long as `rtnl` is borrowed.
+        // It is unregistered at the earliest when the guard is dropped or by
+        // a later RTNL section, and freed only once RTNL is released.
+        // SAFETY: `register_netdevice` succeeded, so the device is
+        // registered, and it stays valid as long as `rtnl` is borrowed.
         let dev = unsafe { Device::from_raw(raw) };
         Ok(RegisteredGuard(dev, PhantomData))
     }

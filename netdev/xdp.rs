@@ -580,10 +580,10 @@ impl<T: Driver> Device<T> {
     /// (veth.c's `veth_select_rxq`).
     pub(crate) fn select_rx_queue(&self) -> Option<&RxQueue<T>> {
         let n = self.real_num_rx_queues().max(1);
-        // SAFETY: No memory-safety precondition. Callers run with BHs off
-        // (`ndo_xdp_xmit`, a NAPI poll), so the CPU cannot change under
-        // them; elsewhere the number could be stale (and DEBUG_PREEMPT
-        // would warn), which only changes the queue chosen.
+        // Callers run with BHs off (`ndo_xdp_xmit`, a NAPI poll), so the
+        // CPU cannot change under them; elsewhere DEBUG_PREEMPT would warn.
+        // SAFETY: No memory-safety precondition: a stale CPU number only
+        // changes the queue chosen.
         let cpu = unsafe { bindings::veth_rs_smp_processor_id() };
         self.rx_queues().get((cpu % n) as usize)
     }
