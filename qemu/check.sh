@@ -65,7 +65,8 @@ while read -r w c o t; do
 	fi
 done < <(for t in "${scripts[@]}"; do
 	w=$(header seconds "$t") c=$(header cpus "$t") smp=$(header smp "$t") o=$(header order "$t")
-	if [ -n "$smp" ]; then
+	# In one VM a script is not split: it would start twice for nothing.
+	if [ -n "$smp" ] && [ "$lanes" -gt 1 ]; then
 		echo "${w:-60} ${c:-1} ${o:--} $t:except=$smp"
 		echo "$(header smp-seconds "$t") 2 ${o:--} $t:only=$smp"
 	else
