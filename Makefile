@@ -6,8 +6,9 @@
 #   make run        boot the VM and run the seed scenario
 #   make check      lint + every test in tests/ in the VM (KTAP, summary);
 #                   TESTS="link errors" runs only those
-#   make stress     the full stress/fault/fuzz profile of tests/stress.sh in
-#                   the VM (make check runs its short profile); FUZZ_SEED=N
+#   make stress     the full stress/fault/fuzz profile of tests/stress.sh and
+#                   the full fault injection of tests/faults.sh in the VM
+#                   (make check runs their short profiles); FUZZ_SEED=N
 #                   replays the netlink fuzzer
 #   make lint       rustfmt check + CLIPPY=1 build with warnings as errors
 #   make compile-fail   check that each misuse of tests/compile_fail/ is
@@ -100,7 +101,8 @@ bench: plugin bpf
 stress: default selftest-modules
 	$(TOP)/qemu/vm -- env STRESS_PROFILE=full FUZZ_SEED=$(FUZZ_SEED) \
 		STRESS_FIGURES=/tmp/veth_rs-stress.figures $(TOP)/tests/run.sh \
-		$(TOP)/tests/stress-parts/1-faults.sh $(TOP)/tests/stress-parts/2-fuzz.sh
+		$(TOP)/tests/stress-parts/1-faults.sh $(TOP)/tests/stress-parts/2-fuzz.sh \
+		$(TOP)/tests/stress-parts/3-inject-newlink.sh $(TOP)/tests/stress-parts/4-inject-rest.sh
 
 clean:
 	$(KMAKE) clean
