@@ -9,7 +9,9 @@
 #   make stress     the full stress/fault/fuzz profile of tests/stress.sh and
 #                   the full fault injection of tests/faults.sh in the VM
 #                   (make check runs their short profiles); FUZZ_SEED=N
-#                   replays the netlink fuzzer
+#                   replays the netlink fuzzer; FLAVOUR=kcsan runs the
+#                   datapath, changes under traffic and churn on the KCSAN
+#                   kernel instead (qemu/kcsan.sh)
 #   make lint       rustfmt check + CLIPPY=1 build with warnings as errors
 #   make compile-fail   check that each misuse of tests/compile_fail/ is
 #                   rejected by rustc with the error it names
@@ -98,11 +100,17 @@ check: lint compile-fail plugin bpf upstream selftest-modules
 bench: plugin bpf
 	$(TOP)/bench/bench.sh $(if $(QUICK),--quick)
 
+# FLAVOUR=kcsan: the data-race detector's run instead (qemu/kcsan.sh).
+ifeq ($(FLAVOUR),kcsan)
+stress: plugin bpf
+	$(TOP)/qemu/kcsan.sh
+else
 stress: default selftest-modules
 	$(TOP)/qemu/vm -- env STRESS_PROFILE=full FUZZ_SEED=$(FUZZ_SEED) \
 		STRESS_FIGURES=/tmp/veth_rs-stress.figures $(TOP)/tests/run.sh \
 		$(TOP)/tests/stress-parts/1-faults.sh $(TOP)/tests/stress-parts/2-fuzz.sh \
 		$(TOP)/tests/stress-parts/3-inject-newlink.sh $(TOP)/tests/stress-parts/4-inject-rest.sh
+endif
 
 clean:
 	$(KMAKE) clean
