@@ -73,7 +73,7 @@ selftest-modules: kernel
 	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest LLVM=1 modules
 
 lint: kernel
-	$(RUN) rustfmt --check --edition 2021 veth_rs.rs netdev.rs
+	$(RUN) rustfmt --check --edition 2021 veth_rs.rs nullsink_rs.rs netdev.rs
 	$(KMAKE) CLIPPY=1 VETH_RS_WERROR=1 modules
 	@# Rebuild the module normally, so that what runs is a plain build.
 	$(KMAKE) VETH_RS_WERROR=1 modules
