@@ -30,7 +30,8 @@ kdir=$("$top/qemu/kernel.sh" release)
 # kept so that make rebuilds only what changed.
 # VETH_RS_BENCH_REV=REV measures a committed revision (git archive)
 # instead of the working tree.
-build=$VETH_RS_CACHE/build-release
+# VETH_RS_BUILD_DIR: another build folder (a worktree of its own).
+build=${VETH_RS_BUILD_DIR:-$VETH_RS_CACHE/build-release}
 src=$top
 rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 if [ -n "${VETH_RS_BENCH_REV:-}" ]; then
