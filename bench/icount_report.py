@@ -273,6 +273,74 @@ def profile(d, snaps, totals, top):
     return out, result
 
 
+def scale_report(meta, snaps, totals, d):
+    """Per size and driver: instructions, guest ns and memory per pair."""
+    samples = []
+    with open(os.path.join(d, "raw.jsonl")) as f:
+        for line in f:
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            if "metric" in o:
+                samples.append(o)
+    empty = {(s["driver"], s["size"]): totals.get(s["snap"], (0, 0))[0] for s in snaps if s["work"] == "empty"}
+    ins = {}
+    for s in snaps:
+        if s["work"] != "empty" and s["snap"] in totals:
+            ins[(s["driver"], s["size"], s["work"])] = (
+                max(totals[s["snap"]][0] - empty.get((s["driver"], s["size"]), 0), 0) / s["units"]
+            )
+    ns = {(s["driver"], s["size"], s["metric"]): s["value"] for s in samples}
+    sizes = sorted({s["size"] for s in snaps} | {s["size"] for s in samples})
+    out = [
+        "# Pairs at scale, counted in instructions",
+        "",
+        f"`bench/bench.sh --icount --scale \"{' '.join(map(str, sizes))}\"`, kernel {meta.get('kernel', '?')}: "
+        "N namespaces, then one `ip -batch` adding N pairs (host end in the initial namespace, "
+        "peer in its own namespace), then one deleting them. Per pair; growth = per-pair "
+        f"instructions (create + delete) over those at {sizes[0] if sizes else '?'} pairs.",
+        "",
+        "| pairs | driver | create insns | delete insns | create + delete | growth | create guest ns | delete guest ns | memory B |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = []
+    base = {}
+    for n in sizes:
+        for drv in DRIVERS:
+            c, dl = ins.get((drv, n, "create")), ins.get((drv, n, "delete"))
+            both = c + dl if c is not None and dl is not None else None
+            if both is not None and drv not in base:
+                base[drv] = both
+            g = both / base[drv] if both is not None and base.get(drv) else None
+            row = {
+                "pairs": n,
+                "driver": drv,
+                "create_insns": c,
+                "delete_insns": dl,
+                "insns": both,
+                "growth": g,
+                "create_ns": ns.get((drv, n, "create_ns")),
+                "delete_ns": ns.get((drv, n, "delete_ns")),
+                "mem_bytes": ns.get((drv, n, "mem")),
+            }
+            rows.append(row)
+            out.append(
+                f"| {n} | {drv} | {fmt(c)} | {fmt(dl)} | {fmt(both)} | {fmt(g)} | "
+                f"{fmt(row['create_ns'])} | {fmt(row['delete_ns'])} | {fmt(row['mem_bytes'])} |"
+            )
+    out.append("")
+    out.append("veth_rs/veth per size (instructions create + delete; memory):")
+    out.append("")
+    for n in sizes:
+        a = next((r for r in rows if r["pairs"] == n and r["driver"] == "veth"), None)
+        b = next((r for r in rows if r["pairs"] == n and r["driver"] == "veth_rs"), None)
+        if a and b and a["insns"] and b["insns"] is not None:
+            mr = b["mem_bytes"] / a["mem_bytes"] if a["mem_bytes"] and b["mem_bytes"] is not None else None
+            out.append(f"- {n} pairs: instructions {b['insns'] / a['insns']:.3f}, memory {fmt(mr)}")
+    return out, rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
@@ -281,6 +349,15 @@ def main():
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args()
     meta, samples, snaps, totals = load(args.dir)
+    if meta.get("mode") == "scale":
+        md, rows = scale_report(meta, snaps, totals, args.dir)
+        text = "\n".join(md) + "\n"
+        with open(os.path.join(args.dir, "report.md"), "w") as f:
+            f.write(text)
+        with open(os.path.join(args.dir, "report.json"), "w") as f:
+            json.dump({"meta": meta, "rev": args.rev, "elapsed_s": args.elapsed, "rows": rows}, f, indent=1)
+        sys.stdout.write(text)
+        return
     rows = table(meta, samples, snaps, totals)
     md = ["# veth_rs vs veth, counted in instructions", ""] + markdown_table(meta, rows, args)
     rep = {"meta": meta, "rev": args.rev, "elapsed_s": args.elapsed, "rows": rows}
