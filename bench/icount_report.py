@@ -206,12 +206,8 @@ def demangle(names):
             continue
         dem = r.stdout.split("\n")
         if r.returncode == 0 and len(dem) >= len(mangled):
-            m = {}
-            for a, b in zip(mangled, dem):
-                # Keep the path's last two parts: Type::method.
-                b = b.split("::")
-                m[a] = "::".join(b[-2:]) if len(b) > 1 else b[0]
-            return m
+            # The crate's own path prefix says nothing here.
+            return {a: b.replace("veth_rs::", "") for a, b in zip(mangled, dem)}
     return {}
 
 
@@ -242,15 +238,33 @@ def profile(d, snaps, totals, top):
                 counts[sym] = counts.get(sym, 0) + int(n) * int(e)
         a, k = totals.get(s["snap"], (0, 0))
         per[(s["work"], s["driver"])] = (s["units"], counts, a - k)
-    out = ["", "## Instructions per kernel symbol (plugin mode=tb, run 1)", ""]
+    def own(counts):
+        # The driver's own code: its module's symbols (veth_rs's C
+        # helpers, bindings/helpers.c, are in the module too).
+        return sum(v for k, v in counts.items() if k.endswith(" [veth]") or k.endswith(" [veth_rs]"))
+
+    out = [
+        "",
+        "## Instructions per kernel symbol (plugin mode=tb, run 1)",
+        "",
+        "Per unit of work (per KiB for the byte-counted rows), the symbols where veth and veth_rs "
+        "differ most; a translation block counts for the symbol it starts in. \"driver code\" is "
+        "the sum over the module's own symbols ([veth] or [veth_rs]).",
+        "",
+    ]
     result = {}
     for work, unit, label in ORDER:
         if (work, "veth") not in per or (work, "veth_rs") not in per:
             continue
         (uv, cv, usv), (ur, cr, usr) = per[(work, "veth")], per[(work, "veth_rs")]
+        if unit == "byte":
+            uv, ur, unit = uv / 1024, ur / 1024, "KiB"
         tv = (sum(cv.values()) + usv) / uv
         tr = (sum(cr.values()) + usr) / ur
-        out.append(f"### {label}: per {unit}, veth {tv:,.0f}, veth_rs {tr:,.0f} instructions (ratio {tr / tv:.3f})")
+        out.append(
+            f"### {label}: per {unit}, veth {tv:,.0f}, veth_rs {tr:,.0f} instructions (ratio {tr / tv:.3f}); "
+            f"driver code veth {own(cv) / uv:,.0f}, veth_rs {own(cr) / ur:,.0f}"
+        )
         out.append("")
         out.append("| symbol | veth | veth_rs | veth_rs - veth |")
         out.append("|---|---:|---:|---:|")
@@ -268,6 +282,8 @@ def profile(d, snaps, totals, top):
             "unit": unit,
             "veth_total": tv,
             "veth_rs_total": tr,
+            "veth_driver": own(cv) / uv,
+            "veth_rs_driver": own(cr) / ur,
             "symbols": [{"symbol": s, "veth": a, "veth_rs": b} for s, a, b, _ in sorted(rows, key=lambda r: -abs(r[3]))[:100]],
         }
     return out, result
