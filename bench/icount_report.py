@@ -386,7 +386,32 @@ def main():
         f.write(text)
     with open(os.path.join(args.dir, "report.json"), "w") as f:
         json.dump(rep, f, indent=1)
+    chart(args.dir, rows, meta)
     sys.stdout.write(text)
+
+
+def chart(d, rows, meta):
+    """report.png by gnuplot (bench/icount_chart.gp), if gnuplot is there."""
+    dat = os.path.join(d, "report.dat")
+    with open(dat, "w") as f:
+        for r in rows:
+            if r["work"] == "mem":
+                continue
+
+            def v(x):
+                return "NaN" if x is None else f"{x:.4f}"
+
+            f.write(f'"{r["work"]}" {v(r["insn_ratio"])} {v(r["ns_ratio"])}\n')
+    gp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "icount_chart.gp")
+    title = f"veth_rs / veth counted in instructions, kernel {meta.get('kernel', '?')}"
+    try:
+        subprocess.run(
+            ["gnuplot", "-e", f"datafile='{dat}'; outfile='{os.path.join(d, 'report.png')}'; charttitle='{title}'", gp],
+            check=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        print("gnuplot failed: no chart", file=sys.stderr)
 
 
 if __name__ == "__main__":
