@@ -279,7 +279,7 @@ kmem_kb() {
 # ctl DRIVER RUN PAIRS: `ip -batch` of PAIRS `link add`, then of PAIRS
 # `link del`, timed in the guest around each batch.
 ctl() {
-	local drv=$1 r=$2 n=$3 i t0 t1 t2 t3 m0 m1
+	local drv=$1 r=$2 n=$3 i t0 t1 t2 t3 m0 m1 ok
 	: >"$TMP/add" && : >"$TMP/del"
 	for ((i = 0; i < n; i++)); do
 		echo "link add bc$i type $drv peer name bd$i" >>"$TMP/add"
@@ -291,17 +291,21 @@ ctl() {
 	# start between the two readings but ip's own.
 	t0=$(now_ns)
 	"$M"
-	ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1 || { log "$drv run $r: add failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; return 1; }
+	ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1
+	ok=$?
 	"$M"
 	t1=$(now_ns)
 	snap "$drv" "$r" ctl_create "$n"
+	[ $ok = 0 ] || { log "$drv run $r: add failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; return 1; }
 	m1=$(kmem_kb)
 	t2=$(now_ns)
 	"$M"
-	ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1 || { log "$drv run $r: del failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; return 1; }
+	ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1
+	ok=$?
 	"$M"
 	t3=$(now_ns)
 	snap "$drv" "$r" ctl_delete "$n"
+	[ $ok = 0 ] || { log "$drv run $r: del failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; return 1; }
 	ip netns del bnc
 	emit "$drv" "$r" ctl_create "$(calc "($t1 - $t0) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
 	emit "$drv" "$r" ctl_delete "$(calc "($t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
