@@ -6,9 +6,12 @@
 #   make run        boot the VM and run the seed scenario
 #   make check      lint + every test in tests/ in the VM (KTAP, summary);
 #                   TESTS="link errors" runs only those
-#   make stress     the full stress/fault/fuzz profile of tests/stress.sh in
-#                   the VM (make check runs its short profile); FUZZ_SEED=N
-#                   replays the netlink fuzzer
+#   make stress     the full stress/fault/fuzz profile of tests/stress.sh and
+#                   the full fault injection of tests/faults.sh in the VM
+#                   (make check runs their short profiles); FUZZ_SEED=N
+#                   replays the netlink fuzzer; FLAVOUR=kcsan runs the
+#                   datapath, changes under traffic and churn on the KCSAN
+#                   kernel instead (qemu/kcsan.sh)
 #   make lint       rustfmt check + CLIPPY=1 build with warnings as errors
 #   make compile-fail   check that each misuse of tests/compile_fail/ is
 #                   rejected by rustc with the error it names
@@ -83,7 +86,7 @@ selftest-modules: kernel
 	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest LLVM=1 modules
 
 lint: kernel
-	$(RUN) rustfmt --check --edition 2021 veth_rs.rs netdev.rs
+	$(RUN) rustfmt --check --edition 2021 veth_rs.rs nullsink_rs.rs netdev.rs
 	$(KMAKE) CLIPPY=1 VETH_RS_WERROR=1 modules
 	@# Rebuild the module normally, so that what runs is a plain build.
 	$(KMAKE) VETH_RS_WERROR=1 modules
@@ -111,10 +114,17 @@ check: lint compile-fail plugin bpf upstream selftest-modules
 bench: plugin bpf $(if $(ICOUNT),insn-plugin)
 	$(TOP)/bench/bench.sh $(if $(ICOUNT),--icount $(if $(PROFILE),--profile)) $(if $(QUICK),--quick)
 
+# FLAVOUR=kcsan: the data-race detector's run instead (qemu/kcsan.sh).
+ifeq ($(FLAVOUR),kcsan)
+stress: plugin bpf
+	$(TOP)/qemu/kcsan.sh
+else
 stress: default selftest-modules
 	$(TOP)/qemu/vm -- env STRESS_PROFILE=full FUZZ_SEED=$(FUZZ_SEED) \
 		STRESS_FIGURES=/tmp/veth_rs-stress.figures $(TOP)/tests/run.sh \
-		$(TOP)/tests/stress-parts/1-faults.sh $(TOP)/tests/stress-parts/2-fuzz.sh
+		$(TOP)/tests/stress-parts/1-faults.sh $(TOP)/tests/stress-parts/2-fuzz.sh \
+		$(TOP)/tests/stress-parts/3-inject-newlink.sh $(TOP)/tests/stress-parts/4-inject-rest.sh
+endif
 
 clean:
 	$(KMAKE) clean

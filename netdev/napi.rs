@@ -35,7 +35,9 @@ impl<T: Driver> Device<T> {
     /// (`ENETDOWN` otherwise): closing it takes NAPI down again (the
     /// `ndo_stop` trampoline makes sure of it), so no context outlives the
     /// device's queues.
+    /// A driver without [`Driver::poll`] cannot call it (a build error).
     pub(crate) fn napi_enable_range(&self, range: Range<u32>, _rtnl: &Rtnl) -> Result {
+        build_assert!(T::HAS_POLL, "NAPI needs the driver's poll operation");
         if !self.is_running() {
             return Err(ENETDOWN);
         }

@@ -21,7 +21,7 @@ use core::{
     sync::atomic::{AtomicPtr, Ordering},
 };
 use kernel::{
-    error::from_result,
+    error::{from_result, VTABLE_DEFAULT_ERROR},
     ffi::{c_int, c_uint},
     prelude::*,
     sync::rcu,
@@ -33,6 +33,12 @@ use kernel::{
 ///
 /// Every device of the driver is created through these operations, so each
 /// callback receives a [`Device<Self>`] whose private data is `Self::Priv`.
+///
+/// As the kernel's `#[vtable]` traits (`phy::Driver`, `MiscDevice`): a
+/// driver must implement `setup`, `newlink` and `start_xmit`; every other
+/// operation is optional, and the C tables get NULL for an operation the
+/// driver does not implement (the core's default then applies: e.g.
+/// `unregister_netdevice_queue` for `dellink`, no ethtool channels).
 #[vtable]
 pub(crate) trait Driver: Sized + 'static {
     /// The private data of each device, made with `Default` by `setup`.
@@ -54,7 +60,9 @@ pub(crate) trait Driver: Sized + 'static {
     fn setup(dev: &mut SetupDevice<'_, Self>);
 
     /// Checks the attributes of a new link (`rtnl_link_ops::validate`).
-    fn validate(tb: &Attrs<'_>, data: Option<&Attrs<'_>>) -> Result;
+    fn validate(_tb: &Attrs<'_>, _data: Option<&Attrs<'_>>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Completes a new link: registers `dev` and anything it needs
     /// (`rtnl_link_ops::newlink`).
@@ -68,98 +76,142 @@ pub(crate) trait Driver: Sized + 'static {
 
     /// Queues `dev` (and whatever goes with it) for unregistration
     /// (`rtnl_link_ops::dellink`).
-    fn dellink(dev: &Device<Self, state::Registered>, list: &mut UnregisterList, rtnl: &Rtnl);
+    fn dellink(_dev: &Device<Self, state::Registered>, _list: &mut UnregisterList, _rtnl: &Rtnl) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// The namespace of the device's link (`rtnl_link_ops::get_link_net`).
-    fn get_link_net<'a>(dev: &'a Device<Self>, rcu: &'a rcu::Guard) -> &'a Net;
+    fn get_link_net<'a>(_dev: &'a Device<Self>, _rcu: &'a rcu::Guard) -> &'a Net {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Number of tx queues a new device gets.
-    fn get_num_tx_queues() -> u32;
+    fn get_num_tx_queues() -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Number of rx queues a new device gets.
-    fn get_num_rx_queues() -> u32;
+    fn get_num_rx_queues() -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Brings the device up (`ndo_open`).
-    fn open(dev: &Device<Self, state::Registered>, rtnl: &Rtnl) -> Result;
+    fn open(_dev: &Device<Self, state::Registered>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Brings the device down (`ndo_stop`).
-    fn stop(dev: &Device<Self, state::Registered>, rtnl: &Rtnl) -> Result;
+    fn stop(_dev: &Device<Self, state::Registered>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Transmits `skb` (`ndo_start_xmit`); runs with BHs disabled.
     fn start_xmit(skb: SkBuff, dev: &Device<Self, state::Registered>) -> TxStatus;
 
     /// Reports the device's statistics (`ndo_get_stats64`).
-    fn get_stats64(dev: &Device<Self, state::Registered>, stats: &mut Stats64);
+    fn get_stats64(_dev: &Device<Self, state::Registered>, _stats: &mut Stats64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// The ifindex of the device's link (`ndo_get_iflink`).
-    fn get_iflink(dev: &Device<Self>) -> i32;
+    fn get_iflink(_dev: &Device<Self>) -> i32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// The device's peer, for a caller under RCU (`ndo_get_peer_dev`).
     fn get_peer_dev<'a>(
-        dev: &Device<Self>,
-        rcu: &'a rcu::Guard,
-    ) -> Option<&'a Device<Self, state::Registered>>;
+        _dev: &Device<Self>,
+        _rcu: &'a rcu::Guard,
+    ) -> Option<&'a Device<Self, state::Registered>> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Driver information (`ethtool -i`).
-    fn get_drvinfo(dev: &Device<Self>, info: &mut DrvInfo<'_>);
+    fn get_drvinfo(_dev: &Device<Self>, _info: &mut DrvInfo<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Link settings (`ethtool DEV`).
-    fn get_link_ksettings(dev: &Device<Self>, s: &mut LinkSettings<'_>);
+    fn get_link_ksettings(_dev: &Device<Self>, _s: &mut LinkSettings<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Number of entries of string set `sset`.
-    fn get_sset_count(dev: &Device<Self>, sset: u32) -> Result<u32>;
+    fn get_sset_count(_dev: &Device<Self>, _sset: u32) -> Result<u32> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Names of string set `sset`.
-    fn get_strings(dev: &Device<Self>, sset: u32, out: &mut Strings<'_>);
+    fn get_strings(_dev: &Device<Self>, _sset: u32, _out: &mut Strings<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Values of the statistics named by the `ETH_SS_STATS` strings, under
     /// RTNL.
-    fn get_ethtool_stats(dev: &Device<Self>, data: &mut [u64], rtnl: &Rtnl);
+    fn get_ethtool_stats(_dev: &Device<Self>, _data: &mut [u64], _rtnl: &Rtnl) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Channel counts (`ethtool -l`).
-    fn get_channels(dev: &Device<Self>, ch: &mut Channels<'_>);
+    fn get_channels(_dev: &Device<Self>, _ch: &mut Channels<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Sets the rx and tx channel counts (`ethtool -L`), each within the
     /// maximums that `get_channels` reports.
-    fn set_channels(dev: &Device<Self>, rx: u32, tx: u32, rtnl: &Rtnl) -> Result;
+    fn set_channels(_dev: &Device<Self>, _rx: u32, _tx: u32, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Applies a change of features (`ndo_set_features`); on success the
     /// core makes `features` the device's features.
-    fn set_features(dev: &Device<Self>, features: features::Features, rtnl: &Rtnl) -> Result;
+    fn set_features(_dev: &Device<Self>, _features: features::Features, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// The headroom a device stacked on this one asks for
     /// (`ndo_set_rx_headroom`, negative: back to the default).
-    fn set_rx_headroom(dev: &Device<Self>, headroom: i32);
+    fn set_rx_headroom(_dev: &Device<Self>, _headroom: i32) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Polls a receive queue whose NAPI is on (`napi_struct::poll`): takes
     /// at most the budget's worth of items out of its ring
     /// ([`Napi::consume`]) and ends with [`Napi::complete`], whose value
     /// it returns: the layer, not the driver, decides from the work done
     /// whether NAPI is completed.
-    fn poll<'a>(napi: Napi<'a, Self>) -> PollDone<'a>;
+    fn poll<'a>(_napi: Napi<'a, Self>) -> PollDone<'a> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Adjusts the features the core is about to apply
     /// (`ndo_fix_features`).
     fn fix_features(
-        dev: &Device<Self>,
-        features: features::Features,
-        rtnl: &Rtnl,
-    ) -> features::Features;
+        _dev: &Device<Self>,
+        _features: features::Features,
+        _rtnl: &Rtnl,
+    ) -> features::Features {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Installs (or, with `None`, removes) the device's XDP program
     /// (`ndo_bpf`, `XDP_SETUP_PROG`). On failure the new program, if any,
     /// is given back: the core puts it.
     fn xdp_setup(
-        dev: &Device<Self>,
-        prog: Option<BpfProg>,
-        extack: &ExtAck,
-        rtnl: &Rtnl,
-    ) -> core::result::Result<(), (Error, Option<BpfProg>)>;
+        _dev: &Device<Self>,
+        _prog: Option<BpfProg>,
+        _extack: &ExtAck,
+        _rtnl: &Rtnl,
+    ) -> core::result::Result<(), (Error, Option<BpfProg>)> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// Sends frames redirected to the device (`ndo_xdp_xmit`), giving them
     /// to rings with [`NapiRx::produce_frames`]; the caller frees the
     /// frames not taken. An error is reported only if none was taken.
-    fn xdp_xmit(dev: &Device<Self>, frames: &XdpFrames<'_>, flags: u32) -> Result;
+    fn xdp_xmit(_dev: &Device<Self>, _frames: &XdpFrames<'_>, _flags: u32) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 /// The callback trampolines of a [`Driver`], and its operation tables.
@@ -168,34 +220,88 @@ pub(super) struct Adapter<T: Driver>(PhantomData<T>);
 impl<T: Driver> Adapter<T> {
     const NETDEV_OPS: bindings::net_device_ops = bindings::net_device_ops {
         ndo_init: Some(Self::init_callback),
-        ndo_open: Some(Self::open_callback),
-        ndo_stop: Some(Self::stop_callback),
+        ndo_open: if T::HAS_OPEN {
+            Some(Self::open_callback)
+        } else {
+            None
+        },
+        ndo_stop: if T::HAS_STOP {
+            Some(Self::stop_callback)
+        } else {
+            None
+        },
         ndo_start_xmit: Some(Self::start_xmit_callback),
-        ndo_get_stats64: Some(Self::get_stats64_callback),
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64_callback)
+        } else {
+            None
+        },
         ndo_set_rx_mode: Some(Self::set_rx_mode_callback),
         ndo_set_mac_address: Some(bindings::eth_mac_addr),
-        ndo_get_iflink: Some(Self::get_iflink_callback),
+        ndo_get_iflink: if T::HAS_GET_IFLINK {
+            Some(Self::get_iflink_callback)
+        } else {
+            None
+        },
         ndo_features_check: Some(bindings::passthru_features_check),
-        ndo_get_peer_dev: Some(Self::get_peer_dev_callback),
-        ndo_set_features: Some(Self::set_features_callback),
-        ndo_set_rx_headroom: Some(Self::set_rx_headroom_callback),
-        ndo_fix_features: Some(Self::fix_features_callback),
-        ndo_bpf: Some(Self::bpf_callback),
-        ndo_xdp_xmit: Some(Self::xdp_xmit_callback),
+        ndo_get_peer_dev: if T::HAS_GET_PEER_DEV {
+            Some(Self::get_peer_dev_callback)
+        } else {
+            None
+        },
+        ndo_set_features: if T::HAS_SET_FEATURES {
+            Some(Self::set_features_callback)
+        } else {
+            None
+        },
+        ndo_set_rx_headroom: if T::HAS_SET_RX_HEADROOM {
+            Some(Self::set_rx_headroom_callback)
+        } else {
+            None
+        },
+        ndo_fix_features: if T::HAS_FIX_FEATURES {
+            Some(Self::fix_features_callback)
+        } else {
+            None
+        },
+        ndo_bpf: if T::HAS_XDP_SETUP {
+            Some(Self::bpf_callback)
+        } else {
+            None
+        },
+        ndo_xdp_xmit: if T::HAS_XDP_XMIT {
+            Some(Self::xdp_xmit_callback)
+        } else {
+            None
+        },
         ..zeroed_netdev_ops()
     };
 
     const ETHTOOL_OPS: bindings::ethtool_ops = {
         let mut ops = zeroed_ethtool_ops();
-        ops.get_drvinfo = Some(Self::get_drvinfo_callback);
+        if T::HAS_GET_DRVINFO {
+            ops.get_drvinfo = Some(Self::get_drvinfo_callback);
+        }
         ops.get_link = Some(bindings::ethtool_op_get_link);
-        ops.get_strings = Some(Self::get_strings_callback);
-        ops.get_sset_count = Some(Self::get_sset_count_callback);
-        ops.get_ethtool_stats = Some(Self::get_ethtool_stats_callback);
-        ops.get_link_ksettings = Some(Self::get_link_ksettings_callback);
+        if T::HAS_GET_STRINGS {
+            ops.get_strings = Some(Self::get_strings_callback);
+        }
+        if T::HAS_GET_SSET_COUNT {
+            ops.get_sset_count = Some(Self::get_sset_count_callback);
+        }
+        if T::HAS_GET_ETHTOOL_STATS {
+            ops.get_ethtool_stats = Some(Self::get_ethtool_stats_callback);
+        }
+        if T::HAS_GET_LINK_KSETTINGS {
+            ops.get_link_ksettings = Some(Self::get_link_ksettings_callback);
+        }
         ops.get_ts_info = Some(bindings::ethtool_op_get_ts_info);
-        ops.get_channels = Some(Self::get_channels_callback);
-        ops.set_channels = Some(Self::set_channels_callback);
+        if T::HAS_GET_CHANNELS {
+            ops.get_channels = Some(Self::get_channels_callback);
+        }
+        if T::HAS_SET_CHANNELS {
+            ops.set_channels = Some(Self::set_channels_callback);
+        }
         ops
     };
 

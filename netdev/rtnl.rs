@@ -418,12 +418,22 @@ impl<T: Driver> Registration<T> {
             (*o).kind = kind.0.as_ptr().cast();
             (*o).priv_size = size_of::<PrivArea<T>>();
             (*o).setup = Some(Adapter::<T>::setup_callback);
-            (*o).validate = Some(Adapter::<T>::validate_callback);
+            if T::HAS_VALIDATE {
+                (*o).validate = Some(Adapter::<T>::validate_callback);
+            }
             (*o).newlink = Some(Adapter::<T>::newlink_callback);
-            (*o).dellink = Some(Adapter::<T>::dellink_callback);
-            (*o).get_link_net = Some(Adapter::<T>::get_link_net_callback);
-            (*o).get_num_tx_queues = Some(Adapter::<T>::get_num_tx_queues_callback);
-            (*o).get_num_rx_queues = Some(Adapter::<T>::get_num_rx_queues_callback);
+            if T::HAS_DELLINK {
+                (*o).dellink = Some(Adapter::<T>::dellink_callback);
+            }
+            if T::HAS_GET_LINK_NET {
+                (*o).get_link_net = Some(Adapter::<T>::get_link_net_callback);
+            }
+            if T::HAS_GET_NUM_TX_QUEUES {
+                (*o).get_num_tx_queues = Some(Adapter::<T>::get_num_tx_queues_callback);
+            }
+            if T::HAS_GET_NUM_RX_QUEUES {
+                (*o).get_num_rx_queues = Some(Adapter::<T>::get_num_rx_queues_callback);
+            }
             (*o).maxtype = T::MAX_TYPE as c_uint;
             (*o).peer_type = T::PEER_TYPE;
             (*o).policy = T::POLICY.as_ptr().cast();

@@ -42,6 +42,15 @@ impl SkBuff {
         unsafe { bindings::veth_rs_skb_prepare_for_gro(self.0.as_ptr()) };
     }
 
+    /// Frees the skb as used up rather than dropped (`consume_skb`): no
+    /// drop is traced for it. (nullsink_rs's; veth_rs hands every skb on.)
+    #[allow(dead_code)]
+    pub(crate) fn consume(self) {
+        let skb = self.into_raw();
+        // SAFETY: `into_raw` gave up the ownership the type invariant gave.
+        unsafe { bindings::consume_skb(skb) }
+    }
+
     /// Length of the packet.
     pub(crate) fn len(&self) -> u32 {
         // SAFETY: By the type invariant the skb is valid and ours.

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the test kernel (flavour debug or release) from Debian's
+# Build the test kernel (flavour debug, release or kcsan) from Debian's
 # linux-source-7.3 into the cache, keyed by the rootfs, the config
 # fragments and this script. Prints the build folder on stdout.
-#   qemu/kernel.sh [debug|release]       build if needed, print the folder
-#   qemu/kernel.sh --dir [debug|release] print the folder only
+#   qemu/kernel.sh [debug|release|kcsan]       build if needed, print the folder
+#   qemu/kernel.sh --dir [debug|release|kcsan] print the folder only
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 only_dir=0
 [ "${1:-}" = --dir ] && { only_dir=1; shift; }
 flavour=${1:-debug}
-case $flavour in debug | release) ;; *) die "unknown flavour '$flavour' (debug or release)" ;; esac
+case $flavour in debug | release | kcsan) ;; *) die "unknown flavour '$flavour' (debug, release or kcsan)" ;; esac
 
 # The kernel's inputs: the toolchain and source versions of the rootfs (not
 # its other packages), the config fragments and the build recipe below.

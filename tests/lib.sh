@@ -177,6 +177,16 @@ wait_for() {
 	return 1
 }
 
+# Kernel log lines on stdin without KCSAN's data-race reports, in a KCSAN
+# run (VETH_RS_KCSAN=1): tests/run.sh sorts those (kcsan_results).
+kcsan_strip() {
+	if [ "${VETH_RS_KCSAN:-0}" = 1 ]; then
+		awk '/BUG: KCSAN:/ { on = 1 } on { if (/=====/) on = 0; next } { print }'
+	else
+		cat
+	fi
+}
+
 # A counter of a device: link_stat NS DEV rx_packets
 link_stat() {
 	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"

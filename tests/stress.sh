@@ -216,9 +216,11 @@ klog_scan() {
 	echo "veth_rs-stress: end $KLOG_TAG" >/dev/kmsg
 	for ((i = 0; i < 40; i++)); do
 		out=$(awk -v b="veth_rs-stress: begin $KLOG_TAG" -v e="veth_rs-stress: end $KLOG_TAG" \
-			-v re="$SPLAT_RE" '
+			-v re="$SPLAT_RE" -v kc="${VETH_RS_KCSAN:-0}" '
 			index($0, b) { on = 1; next }
 			index($0, e) { done = 1; exit }
+			kc == 1 && /BUG: KCSAN:/ { ks = 1 }
+			ks { if (/=====/) ks = 0; next }
 			on && $0 ~ re { if ($0 !~ /Call Trace:/) n++; if (first == "") first = $0; ctx = 31 }
 			on && ctx > 0 && shown < 60 { ex[shown++] = $0; ctx-- }
 			END {
