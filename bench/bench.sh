@@ -104,7 +104,7 @@ if [ -n "$icount" ]; then
 	[ -s "$top/$dir/raw.jsonl" ] || die "no results in $dir/raw.jsonl (see $dir/log)"
 	cd "$top"
 	"$top/qemu/chroot" python3 bench/icount_report.py "$dir" --rev "$rev" --elapsed $((SECONDS - vm_start))
-	msg "make bench ICOUNT=1: $((SECONDS - start)) s in all"
+	msg "bench.sh --icount: $((SECONDS - start)) s in all"
 	exit 0
 fi
 if [ -n "$profile" ]; then
