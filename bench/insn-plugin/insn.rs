@@ -180,7 +180,10 @@ extern "C" fn on_mark(_vcpu: c_uint, _udata: *mut c_void) {
         Ok(())
     })();
     if let Err(e) = r {
-        outs(&format!("insn plugin: cannot write snapshot {n} to {}: {e}\n", st.out));
+        outs(&format!(
+            "insn plugin: cannot write snapshot {n} to {}: {e}\n",
+            st.out
+        ));
     }
 }
 
@@ -238,7 +241,12 @@ extern "C" fn on_translate(_id: PluginId, tb: *mut Tb) {
         if !insn.is_null() && is_mark(insn) {
             // SAFETY: insn is valid during this callback.
             unsafe {
-                qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, CB_NO_REGS, std::ptr::null_mut())
+                qemu_plugin_register_vcpu_insn_exec_cb(
+                    insn,
+                    on_mark,
+                    CB_NO_REGS,
+                    std::ptr::null_mut(),
+                )
             };
         }
     }
