@@ -18,6 +18,9 @@
 #   make rust-analyzer   write rust-project.json
 #   make kernel FLAVOUR=release   build the benchmark kernel
 #   make bench [QUICK=1]   benchmarks against the C veth in the release VM
+#   make bench ICOUNT=1 [QUICK=1] [PROFILE=1]   the same counted in
+#                   instructions (QEMU -icount); PROFILE=1: per kernel symbol
+#                   (TCG plugin bench/insn-plugin)
 # KDIR= builds against another Rust-enabled kernel tree (as the
 # rust-out-of-tree-module template); FLAVOUR=debug|release picks the cached
 # kernel (debug by default).
@@ -35,7 +38,7 @@ endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
 .PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf upstream \
-	lint compile-fail rust-analyzer run check stress clean bench
+	lint compile-fail rust-analyzer run check stress clean bench insn-plugin
 
 default: modules plugin
 
@@ -62,6 +65,16 @@ bpf: $(BPF_OBJS)
 $(TOP)/tests/bpf/%.bpf.o: $(TOP)/tests/bpf/%.bpf.c
 	$(RUN) clang -O2 -g -Wall -Werror -target bpf \
 		-I/usr/include/$$($(RUN) gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu) -c -o $@ $<
+
+# The instruction-counting TCG plugin (loaded by the rootfs's QEMU) and the
+# guest's window marker, in Rust, built with the rootfs's rustc.
+INSN := $(TOP)/bench/insn-plugin
+RUSTC_INSN = $(RUN) rustc --edition 2021 -C opt-level=2 -C panic=abort -C strip=debuginfo
+insn-plugin: $(INSN)/libinsn.so $(INSN)/mark
+$(INSN)/libinsn.so: $(INSN)/insn.rs
+	$(RUSTC_INSN) --crate-type cdylib -o $@ $<
+$(INSN)/mark: $(INSN)/mark.rs
+	$(RUSTC_INSN) -o $@ $<
 
 # The helpers of the upstream selftest net/veth.sh, built in the kernel
 # source tree from which tests/veth_upstream.sh runs it.
@@ -97,8 +110,9 @@ check: lint compile-fail plugin bpf upstream selftest-modules
 
 # Benchmarks against the C veth, in one boot of the release kernel (the
 # module is built for it in a copy under the cache); QUICK=1 for a short run.
-bench: plugin bpf
-	$(TOP)/bench/bench.sh $(if $(QUICK),--quick)
+# ICOUNT=1: counted in instructions; PROFILE=1 with it: per kernel symbol.
+bench: plugin bpf $(if $(ICOUNT),insn-plugin)
+	$(TOP)/bench/bench.sh $(if $(ICOUNT),--icount $(if $(PROFILE),--profile)) $(if $(QUICK),--quick)
 
 # FLAVOUR=kcsan: the data-race detector's run instead (qemu/kcsan.sh).
 ifeq ($(FLAVOUR),kcsan)
@@ -115,4 +129,4 @@ endif
 clean:
 	$(KMAKE) clean
 	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest clean
-	rm -rf iproute2/link_veth_rs.so rust-project.json .compile-fail
+	rm -rf iproute2/link_veth_rs.so rust-project.json .compile-fail $(INSN)/libinsn.so $(INSN)/mark

@@ -10,15 +10,31 @@
 #   bench/bench.sh --ctl [ctl.sh options]   control-path study (bench/ctl.sh)
 #   bench/bench.sh --profile [profile.sh options]   perf profiles of both
 #                                      drivers (bench/profile.sh)
+#   bench/bench.sh --icount [--quick] [--profile] [--works "pktgen ..."]
+#       (make bench ICOUNT=1 [QUICK=1] [PROFILE=1]) the same workloads
+#       counted in instructions (bench/icount.sh under `qemu/vm --icount`
+#       with the TCG plugin bench/insn-plugin), reported by
+#       bench/icount_report.py into results/icount-STAMP/; --profile:
+#       instructions per kernel symbol, veth beside veth_rs
+#   bench/bench.sh --icount --scale "1000 5000 10000"   pairs in
+#       namespaces at scale (bench/scale.sh)
 set -euo pipefail
 . "$(dirname "$0")/../qemu/common.sh"
 
-quick= ctl= profile=
-case ${1:-} in
---quick) quick=--quick ;;
---ctl) ctl=1; shift ;;
---profile) profile=1; shift ;;
-esac
+quick= ctl= profile= icount= scale= works=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=--quick ;;
+	--icount) icount=1 ;;
+	--scale) scale=$2; shift ;;
+	--works) works=$2; shift ;;
+	--ctl) ctl=1; shift; break ;;
+	# Without --icount before it, the rest are profile.sh's options.
+	--profile) profile=1; [ -n "$icount" ] || { shift; break; } ;;
+	*) break ;;
+	esac
+	shift
+done
 preflight
 start=$SECONDS
 top=$VETH_RS_TOP
@@ -30,7 +46,8 @@ kdir=$("$top/qemu/kernel.sh" release)
 # kept so that make rebuilds only what changed.
 # VETH_RS_BENCH_REV=REV measures a committed revision (git archive)
 # instead of the working tree.
-build=$VETH_RS_CACHE/build-release
+# VETH_RS_BUILD_DIR: another build folder (a worktree of its own).
+build=${VETH_RS_BUILD_DIR:-$VETH_RS_CACHE/build-release}
 src=$top
 rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 if [ -n "${VETH_RS_BENCH_REV:-}" ]; then
@@ -61,6 +78,35 @@ mkdir -p "$top/results"
 # full run back to back, say).
 lock=(flock /tmp/veth_rs.vm.lock)
 [ -n "${VETH_RS_VM_LOCKED:-}" ] && lock=()
+if [ -n "$icount" ]; then
+	# One boot under -icount with the plugin counting instructions per
+	# window (mode=tb: per block too, for the profile). The plugin's
+	# files and the guest's go to one folder.
+	plugin=$top/bench/insn-plugin/libinsn.so mark=$top/bench/insn-plugin/mark
+	[ -f "$plugin" ] && [ -x "$mark" ] || die "no $plugin or $mark: make insn-plugin"
+	kind=icount
+	[ -n "$profile" ] && kind=icount-profile
+	[ -n "$scale" ] && kind=icount-scale
+	dir=results/$kind-$(date -u +%Y%m%d-%H%M%S)${quick:+-quick}
+	mkdir -p "$top/$dir"
+	mode=total
+	[ -n "$profile" ] && mode=tb
+	guest=("$top/bench/icount.sh" $quick ${profile:+--profile} ${works:+--works "$works"}
+		--mark "$mark" --kallsyms "$top/$dir/kallsyms" "$top/$dir/raw.jsonl")
+	[ -n "$scale" ] && guest=("$top/bench/scale.sh" --mark "$mark" "$top/$dir/raw.jsonl" $scale)
+	msg "instruction-counted run in the release VM, into $dir (waiting for the VM lock if taken)"
+	vm_start=$SECONDS
+	VETH_RS_QEMU_OPTS="-plugin $plugin,out=$top/$dir,mode=$mode" VETH_RS_KO=$ko \
+		"${lock[@]}" timeout 2400 "$top/qemu/vm" --release --icount ${scale:+--memory 6G} -- "${guest[@]}" 2>&1 |
+		tee "$top/$dir/log" | grep --line-buffered -E '^\[(icount|scale)' >&2 ||
+		msg "the VM run failed or timed out: reporting what it measured"
+	msg "VM done in $((SECONDS - vm_start)) s"
+	[ -s "$top/$dir/raw.jsonl" ] || die "no results in $dir/raw.jsonl (see $dir/log)"
+	cd "$top"
+	"$top/qemu/chroot" python3 bench/icount_report.py "$dir" --rev "$rev" --elapsed $((SECONDS - vm_start))
+	msg "bench.sh --icount: $((SECONDS - start)) s in all"
+	exit 0
+fi
 if [ -n "$profile" ]; then
 	out=results/profile-$(date -u +%Y%m%d-%H%M%S).txt
 	msg "perf profiles in the release VM (waiting for the VM lock if taken)"

@@ -1,0 +1,374 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The instruction-counted benchmarks of `make bench ICOUNT=1`, run inside
+# the release VM booted with `qemu/vm --icount` (QEMU `-icount
+# shift=0,sleep=off`): the guest clock advances 1 ns per instruction the
+# vCPUs execute (both vCPUs run in one host thread, so a duration is the
+# work of sender and receiver together), and jumps over time when every
+# vCPU idles. A duration measured in the guest is thus a count of work,
+# repeatable to a fraction of a percent, where wall-clock TCG figures
+# swing by tens of percent.
+#
+# Every run is bounded by work, never by time (a `-t 10` would now last
+# 10^10 instructions): a pktgen packet count, a netperf byte count or
+# transaction count, a number of pairs. Each figure is guest ns
+# (= instructions, plus idle time to the next timer) per unit of work, as
+# measured by the tool itself where it can (pktgen's run time, netperf's
+# rates), so that no process start is counted.
+# C veth (veth.ko) and veth_rs are interleaved, run by run, on identical
+# fresh setups; run 0 is a warm-up that report.py leaves out.
+#   bench/icount.sh [--quick] [--runs N] [--drivers "veth veth_rs"]
+#                   [--works "pktgen gro ..."] [--mark PROG [--profile]]
+#                   [--kallsyms FILE] OUT
+# --mark PROG: the window marker of the instruction plugin
+# (bench/insn-plugin/mark): each workload runs as `sh -c "PROG; WORK;
+# PROG"` in the shell that starts it, so that the plugin's window is the
+# workload (and the start of the tool that runs it), and OUT gets a
+# "snap" line naming the window's number; an "empty" window (`PROG;
+# PROG`) per driver and run measures the marker's own cost. --profile:
+# the plugin counts per block too (slow): one measured run, small sizes.
+#
+# Workloads (metric: unit), veth and veth_rs each on its own pair bx0 (in
+# bn0, 10.77.0.1) -- bx1 (in bn1, 10.77.0.2), pktgen in bn0 on CPU 0:
+#   pktgen     60-byte UDP frames (64 on a wire) into bx1's backlog, GRO
+#              off (ns per packet sent);
+#   gro        the same with GRO on at bx1: veth's NAPI + ptr_ring path;
+#   xdp_pass, xdp_drop   tests/bpf/xdp_{pass,drop}.bpf.o on bx1 (native);
+#   xdp_tx     tests/bpf/xdp_tx.bpf.o on bx1, frames back to bx0, which
+#              drops them with tests/bpf/xdp_drop.bpf.o (veth.c kicks the
+#              peer's NAPI after XDP_TX only when the peer has a program:
+#              with GRO alone at bx0 its frames would stay in bx0's ring,
+#              and be dropped as xdp_tx_errors once it is full);
+#   xdp_redirect   tests/bpf/xdp_redirect.bpf.o on bx1 sends to by0
+#              (ifindex 4242, bn1) of a second pair of the same driver,
+#              whose peer by1 (bn2, GRO on) takes them by ndo_xdp_xmit;
+#   tcp        netperf TCP_STREAM bn0 -> bn1 of a fixed byte count (ns per
+#              byte; iperf3 -n ends on its 1 s reporting tick, too coarse);
+#   tcp_gro    the same with GRO on at bx1;
+#   tcp_rr     netperf TCP_RR, a fixed transaction count (ns per
+#              transaction);
+#   ctl        `ip -batch` adding N pairs (both ends in bnc), then deleting
+#              them (ns per pair created, deleted, both);
+#   mem        Slab + Percpu of /proc/meminfo held per pair (bytes), around
+#              the create of ctl.
+set -u
+
+quick=0 runs= drivers="veth veth_rs" out= works= mark= profile=0 kallsyms=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--runs) runs=$2; shift ;;
+	--drivers) drivers=$2; shift ;;
+	--works) works=$2; shift ;;
+	--mark) mark=$2; shift ;;
+	--profile) profile=1 ;;
+	--kallsyms) kallsyms=$2; shift ;;
+	*) out=$1 ;;
+	esac
+	shift
+done
+[ -n "$out" ] || { echo "usage: $0 [--quick] [--runs N] [--drivers LIST] [--works LIST] [--mark PROG] OUT" >&2; exit 2; }
+works=${works:-pktgen gro xdp_pass xdp_drop xdp_tx xdp_redirect tcp tcp_gro tcp_rr ctl}
+
+# Sizes of a measured run (the warm-up run 0 does a quarter).
+if [ $quick = 1 ]; then
+	runs=${runs:-3} N_PKT=5000 N_BYTES=$((32 << 20)) N_RR=1000 N_PAIRS=50
+else
+	runs=${runs:-6} N_PKT=20000 N_BYTES=$((128 << 20)) N_RR=3000 N_PAIRS=200
+fi
+if [ $profile = 1 ]; then
+	runs=2 N_PKT=4000 N_BYTES=$((32 << 20)) N_RR=1000 N_PAIRS=50
+fi
+
+TOP=${VETH_RS_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+BPF=$TOP/tests/bpf
+IP0=10.77.0.1 IP1=10.77.0.2
+TMP=$(mktemp -d)
+SERVERS=()
+T0=$SECONDS
+log() { printf '[icount %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
+calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
+# Guest time in ns (microsecond resolution), no process started.
+now_ns() { echo $((${EPOCHREALTIME/./} * 1000)); }
+
+cleanup() {
+	local pid
+	for pid in "${SERVERS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in bn0 bn1 bn2 bnc; do
+		ip netns del $pid 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# emit DRIVER RUN METRIC VALUE [EXTRA-JSON-MEMBERS]
+emit() {
+	local warm=false
+	[ "$2" -eq 0 ] && warm=true
+	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","value":%s%s}\n' \
+		"$1" "$2" "$warm" "$3" "$4" "${5:+,$5}" >>"$out"
+}
+skip() {
+	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","skip":"%s"}\n' \
+		"$1" "$2" "$([ "$2" -eq 0 ] && echo true || echo false)" "$3" "${4//\"/\'}" >>"$out"
+	log "$1 run $2: $3 skipped: $4"
+}
+
+# The plugin's windows: each marker closes one, numbered from 0 since
+# boot. M is the marker command (a no-op without --mark); a workload
+# `sh -c "$M; WORK; $M"` closes two windows, the second being WORK's.
+M=${mark:-:}
+SNAP=0
+# snap DRIVER RUN WORK UNITS: the last two markers framed WORK, of UNITS.
+snap() {
+	[ -n "$mark" ] || return 0
+	SNAP=$((SNAP + 2))
+	printf '{"snap":%d,"driver":"%s","run":%d,"work":"%s","units":%s}\n' $((SNAP - 1)) "$1" "$2" "$3" "$4" >>"$out"
+}
+
+nsstat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
+
+setup_pair() {
+	local drv=$1
+	ip netns add bn0 && ip netns add bn1 || return 1
+	ip -n bn0 link set lo up
+	ip -n bn1 link set lo up
+	ip -n bn0 link add bx0 type "$drv" peer name bx1 netns bn1 || return 1
+	ip -n bn0 addr add $IP0/24 dev bx0
+	ip -n bn1 addr add $IP1/24 dev bx1
+	ip -n bn0 link set bx0 up
+	ip -n bn1 link set bx1 up
+	ip netns exec bn0 ping -q -c 1 -W 5 $IP1 >/dev/null || { log "$drv: no ping across the pair"; return 1; }
+}
+
+teardown_pair() {
+	ip -n bn0 link del bx0 2>/dev/null
+	ip -n bn1 link del by0 2>/dev/null
+	ip netns del bn0 2>/dev/null
+	ip netns del bn1 2>/dev/null
+	ip netns del bn2 2>/dev/null
+	sleep 0.2
+}
+
+# pktgen DRIVER RUN METRIC COUNT: COUNT frames from bn0's bx0 (CPU 0) to
+# bx1; pktgen's own run time over the frames it sent.
+pktgen() {
+	local drv=$1 r=$2 metric=$3 count=$4 mac res usec sent rx0 rx1
+	mac=$(ip netns exec bn1 cat /sys/class/net/bx1/address)
+	ip netns exec bn0 sh -c "set -e; d=/proc/net/pktgen
+		echo rem_device_all >\$d/kpktgend_0
+		echo 'add_device bx0' >\$d/kpktgend_0
+		for c in 'count $count' 'clone_skb 0' 'pkt_size 60' 'delay 0' 'dst $IP1' \
+			'dst_mac $mac' 'udp_dst_min 9' 'udp_dst_max 9'; do echo \"\$c\" >\$d/bx0; done" || {
+		log "$drv run $r: pktgen setup failed"
+		return 1
+	}
+	rx0=$(nsstat bn1 bx1 rx_packets)
+	ip netns exec bn0 sh -c "$M; echo start >/proc/net/pktgen/pgctrl; $M"
+	snap "$drv" "$r" "$metric" "$count"
+	rx1=$(nsstat bn1 bx1 rx_packets)
+	res=$(ip netns exec bn0 cat /proc/net/pktgen/bx0)
+	usec=$(sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' <<<"$res")
+	sent=$(sed -n 's/.*Result: OK: [^,]*, \([0-9]*\) .*/\1/p' <<<"$res")
+	ip netns exec bn0 sh -c 'echo rem_device_all >/proc/net/pktgen/kpktgend_0'
+	if [ -z "$usec" ] || [ "${sent:-0}" -eq 0 ]; then
+		log "$drv run $r: pktgen gave no result: $(grep -m1 Result <<<"$res")"
+		return 1
+	fi
+	emit "$drv" "$r" "$metric" "$(calc "$usec * 1000 / $sent")" \
+		"\"unit\":\"packet\",\"usec\":$usec,\"sent\":$sent,\"received\":$((rx1 - rx0))"
+	log "$drv run $r: $metric $(calc "$usec * 1000 / $sent") ns/packet ($sent sent, $((rx1 - rx0)) received at bx1)"
+}
+
+attach() { ip -force -n "$1" link set dev "$2" xdpdrv obj "$BPF/$3.bpf.o" sec xdp 2>&1; }
+
+# xdp DRIVER RUN PROG COUNT: pktgen with PROG on bx1.
+xdp() {
+	local drv=$1 r=$2 prog=$3 count=$4 err
+	if [ ! -f "$BPF/$prog.bpf.o" ]; then
+		skip "$drv" "$r" "$prog" "no $BPF/$prog.bpf.o (make bpf)"
+		return 1
+	fi
+	case $prog in
+	xdp_tx) attach bn0 bx0 xdp_drop >/dev/null || { skip "$drv" "$r" "$prog" "no xdp_drop on bx0"; return 1; } ;;
+	xdp_redirect)
+		ip netns add bn2
+		ip link add by0 index 4242 netns bn1 type "$drv" peer name by1 netns bn2 &&
+			ip -n bn1 link set by0 up && ip -n bn2 link set by1 up &&
+			ip netns exec bn2 ethtool -K by1 gro on || {
+			skip "$drv" "$r" "$prog" "no redirect target pair"
+			return 1
+		}
+		;;
+	esac
+	if ! err=$(attach bn1 bx1 "$prog"); then
+		skip "$drv" "$r" "$prog" "attach refused: $(head -n 1 <<<"$err")"
+		return 1
+	fi
+	pktgen "$drv" "$r" "$prog" "$count"
+	ip -n bn1 link set dev bx1 xdpdrv off
+	case $prog in
+	xdp_tx) ip -n bn0 link set dev bx0 xdpdrv off ;;
+	xdp_redirect) ip -n bn1 link del by0; ip netns del bn2 ;;
+	esac
+}
+
+wait_listen() {
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# tcp DRIVER RUN METRIC BYTES: netperf TCP_STREAM of BYTES bn0 -> bn1;
+# ns per byte from the rate netperf measured (its own run time).
+tcp() {
+	local drv=$1 r=$2 metric=$3 bytes=$4 srv res thr secs
+	ip netns exec bn1 taskset -c 1 netserver -D -L $IP1 -p 12866 >/dev/null 2>&1 &
+	srv=$!
+	SERVERS+=("$srv")
+	wait_listen bn1 12866 || { log "$drv: netserver did not start"; kill $srv; return 1; }
+	res=$(ip netns exec bn0 taskset -c 0 sh -c "$M; netperf -H $IP1 -p 12866 -t TCP_STREAM -l -$bytes -f m -P 0 -- -o THROUGHPUT,ELAPSED_TIME 2>&1; $M" | tail -n 1)
+	snap "$drv" "$r" "$metric" "$bytes"
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+	thr=${res%%,*} secs=${res#*,}
+	if ! [[ $thr =~ ^[0-9.]+$ ]] || [ "$thr" = 0 ]; then
+		log "$drv run $r: netperf TCP_STREAM failed: $res"
+		return 1
+	fi
+	emit "$drv" "$r" "$metric" "$(calc "8e3 / $thr")" "\"unit\":\"byte\",\"bytes\":$bytes,\"seconds\":$secs"
+	log "$drv run $r: $metric $(calc "8e3 / $thr") ns/byte ($bytes bytes in $secs s)"
+}
+
+tcp_gro() {
+	ip netns exec bn1 ethtool -K bx1 gro on
+	tcp "$1" "$2" tcp_gro "$3"
+	ip netns exec bn1 ethtool -K bx1 gro off
+}
+
+# tcp_rr DRIVER RUN COUNT: netperf TCP_RR of COUNT transactions.
+tcp_rr() {
+	local drv=$1 r=$2 n=$3 srv tps
+	ip netns exec bn1 taskset -c 1 netserver -D -L $IP1 -p 12865 >/dev/null 2>&1 &
+	srv=$!
+	SERVERS+=("$srv")
+	wait_listen bn1 12865 || { log "$drv: netserver did not start"; kill $srv; return 1; }
+	tps=$(ip netns exec bn0 taskset -c 0 sh -c "$M; netperf -H $IP1 -p 12865 -t TCP_RR -l -$n -P 0 -- -o THROUGHPUT 2>&1; $M" | tail -n 1)
+	snap "$drv" "$r" tcp_rr "$n"
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+	if ! [[ $tps =~ ^[0-9.]+$ ]]; then
+		log "$drv run $r: netperf failed: $tps"
+		return 1
+	fi
+	emit "$drv" "$r" tcp_rr "$(calc "1e9 / $tps")" "\"unit\":\"transaction\",\"transactions\":$n"
+	log "$drv run $r: tcp_rr $(calc "1e9 / $tps") ns/transaction"
+}
+
+kmem_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
+# ctl DRIVER RUN PAIRS: `ip -batch` of PAIRS `link add`, then of PAIRS
+# `link del`, timed in the guest around each batch.
+ctl() {
+	local drv=$1 r=$2 n=$3 i t0 t1 t2 t3 m0 m1 ok
+	: >"$TMP/add" && : >"$TMP/del"
+	for ((i = 0; i < n; i++)); do
+		echo "link add bc$i type $drv peer name bd$i" >>"$TMP/add"
+		echo "link del bc$i" >>"$TMP/del"
+	done
+	ip netns add bnc || return 1
+	m0=$(kmem_kb)
+	# The guest clock is read by bash itself ($EPOCHREALTIME): no process
+	# start between the two readings but ip's own.
+	t0=$(now_ns)
+	"$M"
+	ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1
+	ok=$?
+	"$M"
+	t1=$(now_ns)
+	snap "$drv" "$r" ctl_create "$n"
+	[ $ok = 0 ] || { log "$drv run $r: add failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; return 1; }
+	m1=$(kmem_kb)
+	t2=$(now_ns)
+	"$M"
+	ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1
+	ok=$?
+	"$M"
+	t3=$(now_ns)
+	snap "$drv" "$r" ctl_delete "$n"
+	[ $ok = 0 ] || { log "$drv run $r: del failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; return 1; }
+	ip netns del bnc
+	emit "$drv" "$r" ctl_create "$(calc "($t1 - $t0) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
+	emit "$drv" "$r" ctl_delete "$(calc "($t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
+	emit "$drv" "$r" ctl "$(calc "($t1 - $t0 + $t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
+	emit "$drv" "$r" mem "$(calc "($m1 - $m0) * 1024 / $n")" "\"unit\":\"pair\",\"pairs\":$n,\"kmem_kb\":[$m0,$m1]"
+	log "$drv run $r: ctl $(calc "($t1 - $t0) / $n") + $(calc "($t3 - $t2) / $n") ns/pair, $(calc "($m1 - $m0) * 1024 / $n") B/pair"
+	sleep 0.2
+}
+
+# work DRIVER RUN WORK: one workload, at the size of run RUN.
+work() {
+	local drv=$1 r=$2 w=$3 q=1
+	[ "$r" -eq 0 ] && q=4
+	case $w in
+	pktgen) pktgen "$drv" "$r" pktgen $((N_PKT / q)) ;;
+	gro)
+		ip netns exec bn1 ethtool -K bx1 gro on
+		pktgen "$drv" "$r" gro $((N_PKT / q))
+		ip netns exec bn1 ethtool -K bx1 gro off
+		;;
+	xdp_*) xdp "$drv" "$r" "$w" $((N_PKT / q)) ;;
+	tcp) tcp "$drv" "$r" tcp $((N_BYTES / q)) ;;
+	tcp_gro) tcp_gro "$drv" "$r" $((N_BYTES / q)) ;;
+	tcp_rr) tcp_rr "$drv" "$r" $((N_RR / q)) ;;
+	esac
+}
+
+main() {
+	local r i d w order n start=$SECONDS
+	: >"$out"
+	modprobe pktgen || log "no pktgen module"
+	for d in $drivers; do modprobe "$d" || { log "cannot load $d"; exit 1; }; done
+	# The symbols of this boot, modules' included, for the profile.
+	if [ -n "$kallsyms" ]; then
+		echo 0 >/proc/sys/kernel/kptr_restrict
+		cat /proc/kallsyms >"$kallsyms"
+	fi
+	read -ra order <<<"$drivers"
+	n=${#order[@]}
+	log "kernel $(uname -r), $(nproc) CPUs, drivers: $drivers, runs: $runs (first is warm-up), works: $works"
+	printf '{"meta":{"mode":"icount","kernel":"%s","cmdline":"%s","cpus":%d,"quick":%s,"runs":%d,"drivers":"%s","works":"%s","sizes":{"packets":%d,"bytes":%d,"transactions":%d,"pairs":%d},"veth_rs_srcversion":"%s","marked":%s,"profile":%s}}\n' \
+		"$(uname -r)" "$(sed 's/"/\\"/g' /proc/cmdline)" "$(nproc)" "$([ $quick = 1 ] && echo true || echo false)" \
+		"$runs" "$drivers" "$works" $N_PKT $N_BYTES $N_RR $N_PAIRS \
+		"$(cat /sys/module/veth_rs/srcversion 2>/dev/null)" "$([ -n "$mark" ] && echo true || echo false)" \
+		"$([ $profile = 1 ] && echo true || echo false)" >>"$out"
+	for ((r = 0; r < runs; r++)); do
+		log "run $r$([ $r = 0 ] && echo ' (warm-up)') of $((runs - 1)), $((SECONDS - start)) s"
+		for ((i = 0; i < n; i++)); do
+			d=${order[$(((i + r) % n))]}
+			if [ -n "$mark" ]; then
+				sh -c "$M; $M"
+				snap "$d" "$r" empty 1
+			fi
+			if setup_pair "$d"; then
+				for w in $works; do
+					[ "$w" = ctl ] || work "$d" "$r" "$w"
+				done
+			fi
+			teardown_pair
+			[[ " $works " = *" ctl "* ]] && ctl "$d" "$r" $([ "$r" -eq 0 ] && echo $((N_PAIRS / 4)) || echo $N_PAIRS)
+		done
+	done
+	log "done in $((SECONDS - start)) s (guest time)"
+}
+
+main
