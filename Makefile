@@ -15,6 +15,10 @@
 #   make rust-analyzer   write rust-project.json
 #   make kernel FLAVOUR=release   build the benchmark kernel
 #   make bench [QUICK=1]   benchmarks against the C veth in the release VM
+#   make selftests [SELFTESTS="veth.sh udpgro forwarding/"]   the kernel's
+#                   own net selftests that create veth pairs, with veth and
+#                   with veth_rs (kind=veth), in the selftests kernel's VM;
+#                   compared per subtest (qemu/selftests.sh)
 # KDIR= builds against another Rust-enabled kernel tree (as the
 # rust-out-of-tree-module template); FLAVOUR=debug|release picks the cached
 # kernel (debug by default).
@@ -32,7 +36,7 @@ endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
 .PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf upstream \
-	lint compile-fail rust-analyzer run check stress clean bench
+	lint compile-fail rust-analyzer run check stress clean bench selftests
 
 default: modules plugin
 
@@ -96,6 +100,11 @@ check: lint compile-fail plugin bpf upstream selftest-modules
 # module is built for it in a copy under the cache); QUICK=1 for a short run.
 bench: plugin bpf
 	$(TOP)/bench/bench.sh $(if $(QUICK),--quick)
+
+# The kernel's net selftests with veth and with veth_rs (qemu/selftests.sh
+# builds the module and the helpers for the selftests kernel itself).
+selftests: plugin
+	SELFTESTS="$(SELFTESTS)" $(TOP)/qemu/selftests.sh
 
 stress: default selftest-modules
 	$(TOP)/qemu/vm -- env STRESS_PROFILE=full FUZZ_SEED=$(FUZZ_SEED) \
