@@ -27,10 +27,9 @@ if [ "${1:-}" = --report ]; then
 	report "$2"
 	exit
 fi
-kdir=$("$VETH_RS_TOP/qemu/kernel.sh" selftests)
-src=$(readlink -f "$kdir/source")
-net=$src/tools/testing/selftests/net
 if [ "${1:-}" = --survey ]; then
+	srcver=$(sed -n 's/^linux-source-7.3=//p' "$(rootfs_dir)/versions.txt")
+	net=$VETH_RS_CACHE/linux-source-$srcver/tools/testing/selftests/net
 	(cd "$net" && {
 		grep -rlE 'type veth|create_netif_veth' --include=*.sh --include=*.py . |
 			grep -vE '(^|/)lib\.sh$|_lib\.sh$' | sed 's|^\./||'
@@ -39,6 +38,10 @@ if [ "${1:-}" = --survey ]; then
 	} | sort -u)
 	exit 0
 fi
+
+kdir=$("$VETH_RS_TOP/qemu/kernel.sh" selftests)
+src=$(readlink -f "$kdir/source")
+net=$src/tools/testing/selftests/net
 
 # The scripts to run: the list, or those of it that SELFTESTS names.
 scripts=() skipped=()
