@@ -102,18 +102,22 @@ for c in "$net"/*.c; do
 	[ "$net/$name" -nt "$c" ] && continue
 	libs="-lpthread"
 	case $name in tcp_mmap) libs="$libs -lcrypto" ;; epoll_busy_poll) libs="$libs -lcap" ;; reuseport_bpf_numa) libs="$libs -lnuma" ;; esac
-	if in_rootfs clang -O2 -Wall -D_GNU_SOURCE -I"$src/tools/testing/selftests" -I"$src/usr/include" \
+	if in_rootfs clang -O2 -Wall -D_GNU_SOURCE -I"$src/tools/testing/selftests" -I"$src/tools/include" \
 		"$c" -o "$net/$name" $libs >>"$helpers_log" 2>&1; then
 		built=$((built + 1))
 	else
 		failed+=("$name")
 	fi
 done
+# BPF objects as the selftests' bpf.mk builds them: the host compiler's
+# system include folders after the BPF target's own.
+sys_inc=$(in_rootfs clang -v -E - </dev/null 2>&1 |
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 for b in "$net"/*.bpf.c; do
 	name=$(basename "$b" .c)
 	mentioned "$name" || continue
 	[ "$net/$name.o" -nt "$b" ] && continue
-	in_rootfs clang -O2 -g -Wall -target bpf -I/usr/include/x86_64-linux-gnu \
+	in_rootfs clang -O2 -g --target=bpf -I"$src/tools/testing/selftests/bpf" $sys_inc \
 		-c "$b" -o "$net/$name.o" >>"$helpers_log" 2>&1 || failed+=("$name.o")
 done
 msg "helpers built: $built${failed:+; failed (their scripts will say so): ${failed[*]} (log: $helpers_log)}"
