@@ -28,7 +28,8 @@ mkdir -p "$out"
 for d in $drivers; do mkdir -p "$out/$d"; done
 : >"$out/results.tsv"
 
-dmesg -w >"$out/kernel.log" 2>&1 &
+# Line-buffered, so each marker is in the file when its run is scanned.
+stdbuf -oL dmesg -w >"$out/kernel.log" 2>&1 &
 dmesg_pid=$!
 [ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
 echo "# kernel $(uname -r), $(nproc) CPUs; $# scripts, drivers: $drivers, ${limit} s each"
