@@ -15,7 +15,8 @@
 #   qemu/selftests.sh --report DIR   redo the table of an earlier run
 #   qemu/selftests.sh --survey       list net/'s scripts that create veth
 #                                pairs, to check qemu/selftests.list against
-# SELFTESTS_TIMEOUT=S bounds each run (default 600 s). Results and every
+# SELFTESTS_TIMEOUT=S bounds each run (default 600 s); SELFTESTS_LOCK_WAIT=S
+# gives up when the VM lock is not had within S s. Results and every
 # run's output go to results/selftests-DATE/. The VM is started under the
 # machine's VM lock (/tmp/veth_rs-vm.lock).
 set -euo pipefail
@@ -131,7 +132,8 @@ if [ ${#scripts[@]} -gt 0 ]; then
 	# No test modules of the debug build in this kernel's module folder.
 	empty=$build/no-test-modules
 	mkdir -p "$empty"
-	VETH_RS_KO=$ko VETH_RS_TEST_KOS=$empty flock /tmp/veth_rs-vm.lock "$VETH_RS_TOP/qemu/vm" --selftests -- \
+	# SELFTESTS_LOCK_WAIT=S: give up if the VM lock is not ours within S s.
+	VETH_RS_KO=$ko VETH_RS_TEST_KOS=$empty flock ${SELFTESTS_LOCK_WAIT:+-w "$SELFTESTS_LOCK_WAIT"} /tmp/veth_rs-vm.lock "$VETH_RS_TOP/qemu/vm" --selftests -- \
 		env SELFTESTS_TIMEOUT="${SELFTESTS_TIMEOUT:-600}" "$VETH_RS_TOP/qemu/selftests-guest.sh" "$out" "${scripts[@]}" |
 		tee "$out/console.log"
 fi
