@@ -9,11 +9,18 @@
 # the whole kernel log (kernel.log, followed from the start so a wrapped
 # ring buffer hides nothing), each run's splats (DRIVER/NAME.splat) and
 # the final kmemleak report. qemu/selftests.sh compares the runs.
-#   qemu/selftests-guest.sh OUTDIR SCRIPT...
+#   qemu/selftests-guest.sh OUTDIR [SCRIPT...]
+# Without SCRIPTs, those of OUTDIR/scripts.txt, one a line: the guest's
+# command goes on the kernel command line (virtme-ng), whose 2048 bytes
+# a list of 200 scripts overflows (the root mount options are lost and
+# the boot panics).
 # SELFTESTS_TIMEOUT: seconds allowed to each run (default 600).
 # SELFTESTS_DRIVERS: the drivers, in order (default "veth veth_rs").
 out=$1
 shift
+[ $# -gt 0 ] || mapfile -t scripts <"$out/scripts.txt"
+[ $# -gt 0 ] && scripts=("$@")
+set -- "${scripts[@]}"
 NET=${VETH_RS_KSRC:?}/tools/testing/selftests/net
 limit=${SELFTESTS_TIMEOUT:-600}
 drivers=${SELFTESTS_DRIVERS:-veth veth_rs}

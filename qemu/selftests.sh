@@ -126,6 +126,8 @@ msg "helpers built: $built${failed:+; failed (their scripts will say so): ${fail
 out=$VETH_RS_TOP/results/selftests-$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 printf '%s\n' "${skipped[@]}" | grep . >"$out/skipped.tsv" || true
+# The list goes by file: the guest's command line has room for ~2 kB.
+printf '%s\n' "${scripts[@]}" >"$out/scripts.txt"
 msg "make selftests: ${#scripts[@]} scripts (+${#skipped[@]} listed as skipped), each with veth and veth_rs, ${SELFTESTS_TIMEOUT:-600} s each at most; output in $out"
 start=$SECONDS
 if [ ${#scripts[@]} -gt 0 ]; then
@@ -134,7 +136,7 @@ if [ ${#scripts[@]} -gt 0 ]; then
 	mkdir -p "$empty"
 	# SELFTESTS_LOCK_WAIT=S: give up if the VM lock is not ours within S s.
 	VETH_RS_KO=$ko VETH_RS_TEST_KOS=$empty flock ${SELFTESTS_LOCK_WAIT:+-w "$SELFTESTS_LOCK_WAIT"} /tmp/veth_rs-vm.lock "$VETH_RS_TOP/qemu/vm" --selftests -- \
-		env SELFTESTS_TIMEOUT="${SELFTESTS_TIMEOUT:-600}" "$VETH_RS_TOP/qemu/selftests-guest.sh" "$out" "${scripts[@]}" |
+		env SELFTESTS_TIMEOUT="${SELFTESTS_TIMEOUT:-600}" "$VETH_RS_TOP/qemu/selftests-guest.sh" "$out" |
 		tee "$out/console.log"
 fi
 msg "VM part: $((SECONDS - start)) s"
