@@ -21,6 +21,10 @@
 #   make bench ICOUNT=1 [QUICK=1] [PROFILE=1]   the same counted in
 #                   instructions (QEMU -icount); PROFILE=1: per kernel symbol
 #                   (TCG plugin bench/insn-plugin)
+#   make selftests [SELFTESTS="veth.sh udpgro forwarding/"]   the kernel's
+#                   own net selftests that create veth pairs, with veth and
+#                   with veth_rs (kind=veth), in the selftests kernel's VM;
+#                   compared per subtest (qemu/selftests.sh)
 # KDIR= builds against another Rust-enabled kernel tree (as the
 # rust-out-of-tree-module template); FLAVOUR=debug|release picks the cached
 # kernel (debug by default).
@@ -38,7 +42,7 @@ endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
 .PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf upstream \
-	lint compile-fail rust-analyzer run check stress clean bench insn-plugin
+	lint compile-fail rust-analyzer run check stress clean bench insn-plugin selftests
 
 default: modules plugin
 
@@ -113,6 +117,11 @@ check: lint compile-fail plugin bpf upstream selftest-modules
 # ICOUNT=1: counted in instructions; PROFILE=1 with it: per kernel symbol.
 bench: plugin bpf $(if $(ICOUNT),insn-plugin)
 	$(TOP)/bench/bench.sh $(if $(ICOUNT),--icount $(if $(PROFILE),--profile)) $(if $(QUICK),--quick)
+
+# The kernel's net selftests with veth and with veth_rs (qemu/selftests.sh
+# builds the module and the helpers for the selftests kernel itself).
+selftests: plugin
+	SELFTESTS="$(SELFTESTS)" $(TOP)/qemu/selftests.sh
 
 # FLAVOUR=kcsan: the data-race detector's run instead (qemu/kcsan.sh).
 ifeq ($(FLAVOUR),kcsan)

@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make selftests`, inside the VM (selftests kernel): runs each named
+# script of the kernel's tools/testing/selftests/net/, unmodified, from
+# the source tree, twice in a row: with the C veth (veth.ko) and with
+# veth_rs loaded as kind=veth (veth.ko unloaded). Writes into OUTDIR (a
+# folder the host sees) each run's output (DRIVER/NAME.log), one line per
+# run in results.tsv (driver, script, exit status, seconds, splats, note),
+# the whole kernel log (kernel.log, followed from the start so a wrapped
+# ring buffer hides nothing), each run's splats (DRIVER/NAME.splat) and
+# the final kmemleak report. qemu/selftests.sh compares the runs.
+#   qemu/selftests-guest.sh OUTDIR [SCRIPT...]
+# Without SCRIPTs, those of OUTDIR/scripts.txt, one a line: the guest's
+# command goes on the kernel command line (virtme-ng), whose 2048 bytes
+# a list of 200 scripts overflows (the root mount options are lost and
+# the boot panics).
+# SELFTESTS_TIMEOUT: seconds allowed to each run (default 600).
+# SELFTESTS_DRIVERS: the drivers, in order (default "veth veth_rs").
+out=$1
+shift
+[ $# -gt 0 ] || mapfile -t scripts <"$out/scripts.txt"
+[ $# -gt 0 ] && scripts=("$@")
+set -- "${scripts[@]}"
+NET=${VETH_RS_KSRC:?}/tools/testing/selftests/net
+limit=${SELFTESTS_TIMEOUT:-600}
+drivers=${SELFTESTS_DRIVERS:-veth veth_rs}
+KMEMLEAK=/sys/kernel/debug/kmemleak
+# The splat pattern of the project's test runner, taken from it.
+SPLAT_RE=$(sed -n "s/^SPLAT_RE='\(.*\)'\$/\1/p" "$VETH_RS_TOP/tests/run.sh")
+[ -n "$SPLAT_RE" ] || { echo "no SPLAT_RE in tests/run.sh" >&2; exit 1; }
+# The netdev CI's setting for debug kernels: lib.sh's timing checks get
+# the slack that a slow machine needs (TCG here).
+export KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-yes}
+mkdir -p "$out"
+for d in $drivers; do mkdir -p "$out/$d"; done
+: >"$out/results.tsv"
+
+# Line-buffered, so each marker is in the file when its run is scanned.
+stdbuf -oL dmesg -w >"$out/kernel.log" 2>&1 &
+dmesg_pid=$!
+[ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
+echo "# kernel $(uname -r), $(nproc) CPUs; $# scripts, drivers: $drivers, ${limit} s each"
+
+# Load DRIVER as the provider of kind veth, the other one unloaded.
+use_driver() {
+	ip -all netns delete 2>/dev/null
+	rmmod veth_rs 2>/dev/null
+	rmmod veth 2>/dev/null
+	case $1 in
+	veth) modprobe veth ;;
+	veth_rs) modprobe veth_rs kind=veth ;;
+	esac
+}
+# Which module serves kind veth now: "veth", "veth_rs" or "none/both".
+serving() {
+	local c=0 v=none
+	grep -q '^veth ' /proc/modules && { c=$((c + 1)); v=veth; }
+	grep -q '^veth_rs ' /proc/modules && { c=$((c + 1)); v=veth_rs; }
+	[ $c -le 1 ] && echo $v || echo both
+}
+
+run_one() {
+	local drv=$1 script=$2 name log start rc secs splats note= dir base
+	name=${script//\//_}
+	log=$out/$drv/$name.log
+	dir=$NET/$(dirname "$script") base=$(basename "$script")
+	if ! use_driver "$drv" || [ "$(serving)" != "$drv" ]; then
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$drv" "$script" -1 0 0 "cannot load $drv as kind veth" >>"$out/results.tsv"
+		return
+	fi
+	echo "veth_rs-selftests-marker: begin $drv $script" >/dev/kmsg
+	start=$SECONDS
+	# timeout signals the script's whole process group.
+	(cd "$dir" && exec timeout -k 15 "$limit" ./"$base") >"$log" 2>&1 </dev/null
+	rc=$?
+	secs=$((SECONDS - start))
+	echo "veth_rs-selftests-marker: end $drv $script" >/dev/kmsg
+	[ $rc = 124 ] || [ $rc = 137 ] && note="timeout after ${limit} s"
+	[ "$(serving)" = "$drv" ] || note="${note:+$note; }kind veth served by $(serving) at the end"
+	# What the script left behind (its namespaces, veth devices of the
+	# init namespace) is removed before the next run, and said.
+	local left
+	left=$(ip netns list | wc -l)
+	[ "$left" -gt 0 ] && note="${note:+$note; }left $left netns"
+	left=$(ip -o link show type veth 2>/dev/null | wc -l)
+	[ "$left" -gt 0 ] && note="${note:+$note; }left $left veth devices"
+	sleep 1
+	sed -n "/veth_rs-selftests-marker: begin $drv ${script//\//\\/}\$/,/veth_rs-selftests-marker: end $drv ${script//\//\\/}\$/p" "$out/kernel.log" |
+		grep -E -A20 "$SPLAT_RE" >"$out/$drv/$name.splat"
+	splats=$(grep -cE "$SPLAT_RE" "$out/$drv/$name.splat")
+	[ "$splats" -gt 0 ] || rm -f "$out/$drv/$name.splat"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$drv" "$script" "$rc" "$secs" "$splats" "$note" >>"$out/results.tsv"
+	echo "# [$drv] $script: exit $rc, $secs s, splats $splats${note:+ ($note)}"
+}
+
+for script in "$@"; do
+	if [ ! -x "$NET/$script" ]; then
+		for drv in $drivers; do
+			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$drv" "$script" -1 0 0 "not found or not executable" >>"$out/results.tsv"
+		done
+		continue
+	fi
+	for drv in $drivers; do
+		run_one "$drv" "$script"
+	done
+done
+use_driver none
+ip -all netns delete 2>/dev/null
+
+if [ -w "$KMEMLEAK" ]; then
+	echo scan >"$KMEMLEAK"
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	cat "$KMEMLEAK" >"$out/kmemleak.txt"
+	echo "# kmemleak: $(grep -c 'unreferenced object' "$out/kmemleak.txt") unreferenced objects"
+fi
+sleep 1
+kill "$dmesg_pid" 2>/dev/null
+echo "# kernel log splats in the whole run: $(grep -cE "$SPLAT_RE" "$out/kernel.log")"
+exit 0

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make selftests`: the kernel's own net selftests that create veth pairs
+# (qemu/selftests.list), run unmodified from the kernel source tree in one
+# boot of the selftests kernel (qemu/kernel.sh selftests: the debug kernel
+# plus the selftests' own config fragments), each twice: with the C veth
+# and with veth_rs as kind=veth. Then a table per script (subtests, each
+# driver's result, identical?, time) and the differences, per subtest.
+#   qemu/selftests.sh            every script of the list, in its order
+#   SELFTESTS="veth.sh udpgro" qemu/selftests.sh
+#                                only those (a name matches a listed path,
+#                                its file name, or its file name without .sh;
+#                                a folder name such as "forwarding/" takes
+#                                all of that folder)
+#   qemu/selftests.sh --report DIR   redo the table of an earlier run
+#   qemu/selftests.sh --survey       list net/'s scripts that create veth
+#                                pairs, to check qemu/selftests.list against
+# SELFTESTS_TIMEOUT=S bounds each run (default 600 s); SELFTESTS_LOCK_WAIT=S
+# gives up when the VM lock is not had within S s. Results and every
+# run's output go to results/selftests-DATE/. The VM is started under the
+# machine's VM lock (/tmp/veth_rs-vm.lock).
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+list=$VETH_RS_TOP/qemu/selftests.list
+report() { "$VETH_RS_TOP/qemu/chroot" python3 "$VETH_RS_TOP/qemu/selftests_report.py" "$1"; }
+if [ "${1:-}" = --report ]; then
+	report "$2"
+	exit
+fi
+if [ "${1:-}" = --survey ]; then
+	srcver=$(sed -n 's/^linux-source-7.3=//p' "$(rootfs_dir)/versions.txt")
+	net=$VETH_RS_CACHE/linux-source-$srcver/tools/testing/selftests/net
+	(cd "$net" && {
+		grep -rlE 'type veth|create_netif_veth' --include=*.sh --include=*.py . |
+			grep -vE '(^|/)lib\.sh$|_lib\.sh$' | sed 's|^\./||'
+		# forwarding/lib.sh makes veth pairs for every test that sources it.
+		grep -l 'lib.sh' forwarding/*.sh | grep -vE '(^|/)lib\.sh$|_lib\.sh$|common\.sh$'
+	} | sort -u)
+	exit 0
+fi
+
+kdir=$("$VETH_RS_TOP/qemu/kernel.sh" selftests)
+src=$(readlink -f "$kdir/source")
+net=$src/tools/testing/selftests/net
+
+# The scripts to run: the list, or those of it that SELFTESTS names.
+scripts=() skipped=()
+while IFS=$'\t' read -r path why; do
+	[ -n "$path" ] || continue
+	case $path in \#*) continue ;; esac
+	if [ -n "${SELFTESTS:-}" ]; then
+		want=0
+		for s in $SELFTESTS; do
+			case $s in
+			*/) [[ $path == "$s"* ]] && want=1 ;;
+			*) { [ "$path" = "$s" ] || [ "$(basename "$path")" = "$s" ] ||
+				[ "$(basename "$path" .sh)" = "$s" ]; } && want=1 ;;
+			esac
+		done
+		[ $want = 1 ] || continue
+	fi
+	if [ -n "$why" ]; then
+		skipped+=("$path	${why#skip: }")
+	else
+		scripts+=("$path")
+	fi
+done <"$list"
+[ ${#scripts[@]} -gt 0 ] || [ ${#skipped[@]} -gt 0 ] || die "no script of qemu/selftests.list matches SELFTESTS='${SELFTESTS:-}'"
+
+# veth_rs.ko for the selftests kernel, built from a copy of the sources
+# (as bench/bench.sh does for the release kernel; the tree's debug build is
+# left alone). Only changed files are copied, so make rebuilds only what
+# changed.
+build=$VETH_RS_CACHE/build-selftests
+sync_file() {
+	mkdir -p "$(dirname "$2")"
+	cmp -s "$1" "$2" || cp "$1" "$2"
+}
+(cd "$VETH_RS_TOP" && ls *.rs Kbuild Makefile bindings/*.[ch] $(find netdev -name '*.rs' 2>/dev/null)) |
+	while read -r f; do sync_file "$VETH_RS_TOP/$f" "$build/$f"; done
+rm -rf "$build/qemu" && cp -rp "$VETH_RS_TOP/qemu" "$build/qemu"
+msg "building veth_rs.ko against the selftests kernel in $build"
+make -s -C "$build" FLAVOUR=selftests KDIR="$kdir" modules >&2
+ko=$build/veth_rs.ko
+vermagic=$("$VETH_RS_TOP/qemu/chroot" modinfo -F vermagic "$ko")
+case $vermagic in "$(cat "$kdir/include/config/kernel.release") "*) ;; *) die "$ko is for '$vermagic', not the selftests kernel" ;; esac
+# The iproute2 plugin (userspace, any kernel): guest.sh puts it on ip's path.
+make -s -C "$VETH_RS_TOP" plugin >&2
+
+# The helpers the scripts run, built in the source tree next to them (as
+# qemu/upstream.sh does for veth.sh): its own set, then each C program of
+# net/ whose name a script to run mentions, and the BPF objects they load.
+"$VETH_RS_TOP/qemu/upstream.sh" selftests >/dev/null
+helpers_log=$VETH_RS_CACHE/build-selftests/helpers.log
+: >"$helpers_log"
+built=0 failed=()
+mentioned() { local s; for s in "${scripts[@]}"; do grep -qw "$1" "$net/$s" 2>/dev/null && return 0; done; return 1; }
+for c in "$net"/*.c; do
+	name=$(basename "$c" .c)
+	case $name in *.bpf) continue ;; esac
+	mentioned "$name" || continue
+	[ "$net/$name" -nt "$c" ] && continue
+	libs="-lpthread"
+	case $name in tcp_mmap) libs="$libs -lcrypto" ;; epoll_busy_poll) libs="$libs -lcap" ;; reuseport_bpf_numa) libs="$libs -lnuma" ;; esac
+	if in_rootfs clang -O2 -Wall -D_GNU_SOURCE -I"$src/tools/testing/selftests" -I"$src/tools/include" \
+		"$c" -o "$net/$name" $libs >>"$helpers_log" 2>&1; then
+		built=$((built + 1))
+	else
+		failed+=("$name")
+	fi
+done
+# BPF objects as the selftests' bpf.mk builds them: the host compiler's
+# system include folders after the BPF target's own.
+sys_inc=$(in_rootfs clang -v -E - </dev/null 2>&1 |
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+for b in "$net"/*.bpf.c; do
+	name=$(basename "$b" .c)
+	mentioned "$name" || continue
+	[ "$net/$name.o" -nt "$b" ] && continue
+	in_rootfs clang -O2 -g --target=bpf -I"$src/tools/testing/selftests/bpf" $sys_inc \
+		-c "$b" -o "$net/$name.o" >>"$helpers_log" 2>&1 || failed+=("$name.o")
+done
+msg "helpers built: $built${failed:+; failed (their scripts will say so): ${failed[*]} (log: $helpers_log)}"
+
+out=$VETH_RS_TOP/results/selftests-$(date -u +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+printf '%s\n' "${skipped[@]}" | grep . >"$out/skipped.tsv" || true
+# The list goes by file: the guest's command line has room for ~2 kB.
+printf '%s\n' "${scripts[@]}" >"$out/scripts.txt"
+msg "make selftests: ${#scripts[@]} scripts (+${#skipped[@]} listed as skipped), each with veth and veth_rs, ${SELFTESTS_TIMEOUT:-600} s each at most; output in $out"
+start=$SECONDS
+if [ ${#scripts[@]} -gt 0 ]; then
+	# No test modules of the debug build in this kernel's module folder.
+	empty=$build/no-test-modules
+	mkdir -p "$empty"
+	# SELFTESTS_LOCK_WAIT=S: give up if the VM lock is not ours within S s.
+	VETH_RS_KO=$ko VETH_RS_TEST_KOS=$empty flock ${SELFTESTS_LOCK_WAIT:+-w "$SELFTESTS_LOCK_WAIT"} /tmp/veth_rs-vm.lock "$VETH_RS_TOP/qemu/vm" --selftests -- \
+		env SELFTESTS_TIMEOUT="${SELFTESTS_TIMEOUT:-600}" "$VETH_RS_TOP/qemu/selftests-guest.sh" "$out" |
+		tee "$out/console.log"
+fi
+msg "VM part: $((SECONDS - start)) s"
+report "$out"
