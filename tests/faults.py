@@ -490,13 +490,7 @@ class SetLink(Op):
         self.e.pair(self.k, "fo0", "fo1", "10.97.0")
         # The far end's queues in use: one each way (XDP on fo0 wants no
         # more tx queues there than fo0 has rx queues).
-        g = ctypes.create_string_buffer(struct.pack("=9I", ETHTOOL_GCHANNELS, *[0] * 8))
-        self.must_io(lambda: self.e.nsf.ethtool("fo1", g), "GCHANNELS fo1")
-        v = list(struct.unpack_from("=9I", g.raw))
-        if (v[5], v[6]) != (1, 1):
-            v[0], v[5], v[6] = ETHTOOL_SCHANNELS, 1, 1
-            b = ctypes.create_string_buffer(struct.pack("=9I", *v))
-            self.must_io(lambda: self.e.nsf.ethtool("fo1", b), "SCHANNELS fo1")
+        self.must_io(self.channels(1, self.e.nsf, "fo1"), "channels 1 on fo1")
         self.idx = self.e.index(self.e.init, "fo0")
         self.mac = self.e.init.links()["fo0"][3]
 
@@ -513,15 +507,20 @@ class SetLink(Op):
         b = ctypes.create_string_buffer(struct.pack("=II", ETHTOOL_SGRO, int(on)))
         return lambda: self.e.init.ethtool(dev, b)
 
-    def channels(self, n):
+    def channels(self, n, ns=None, dev="fo0"):
+        """The SCHANNELS call that sets dev's rx and tx counts to n (a
+        no-op if they are n already), made from its GCHANNELS answer."""
+        ns = ns or self.e.init
         g = ctypes.create_string_buffer(struct.pack("=9I", ETHTOOL_GCHANNELS, *[0] * 8))
-        err = self.e.init.ethtool("fo0", g)
+        err = ns.ethtool(dev, g)
         if err:
-            raise RuntimeError(f"GCHANNELS: {errname(err)}")
+            raise RuntimeError(f"GCHANNELS {dev}: {errname(err)}")
         v = list(struct.unpack_from("=9I", g.raw))
+        if (v[5], v[6]) == (n, n):
+            return lambda: 0
         v[0], v[5], v[6] = ETHTOOL_SCHANNELS, n, n
         b = ctypes.create_string_buffer(struct.pack("=9I", *v))
-        return lambda: self.e.init.ethtool("fo0", b)
+        return lambda: ns.ethtool(dev, b)
 
     def must_io(self, fn, what):
         err = fn()
