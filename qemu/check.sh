@@ -42,6 +42,13 @@ lanes=${VETH_RS_LANES:-1}
 [ "$lanes" -le ${#scripts[@]} ] || lanes=${#scripts[@]}
 [ "$lanes" -ge 1 ] || die "no test script to run"
 
+# VETH_RS_STREAMS=2: in one VM, tests/run.sh runs two streams of
+# scripts side by side (see there, and README "Machine time" for why it
+# is not the default); lanes already split the scripts, so each lane's
+# runner runs its share one after the other.
+streams=${VETH_RS_STREAMS:-1}
+[ "$lanes" -gt 1 ] && streams=1
+
 # Lane 1 has 2 vCPUs and takes every script that needs two; the others
 # have one. The scripts are placed longest first, each into the least
 # loaded lane that has CPUs enough.
@@ -73,6 +80,7 @@ done < <(for t in "${scripts[@]}"; do
 		echo "${w:-60} ${c:-2} ${o:--} $t"
 	fi
 done | sort -rn -k1,1)
+msg "speed probe: $(speed_probe)"
 out="$VETH_RS_TOP/results/check-$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$out"
 msg "make check: ${#scripts[@]} scripts in $lanes VM(s); logs in $out"
@@ -85,7 +93,7 @@ for ((l = 0; l < lanes; l++)); do
 	[ ${#these[@]} -gt 0 ] || continue
 	msg "  ${name:-vm} (${cpus[l]} vCPU): $(for t in "${these[@]}"; do basename "$t"; done | tr '\n' ' ')"
 	(
-		"$VETH_RS_TOP/qemu/vm" --cpus "${cpus[l]}" -- env VETH_RS_LANE="$name" \
+		"$VETH_RS_TOP/qemu/vm" --cpus "${cpus[l]}" -- env VETH_RS_LANE="$name" VETH_RS_STREAMS="$streams" \
 			VETH_RS_RESULTS_OUT="$out/${name:-vm}.results" \
 			"$VETH_RS_TOP/tests/run.sh" "${these[@]}" >"$out/${name:-vm}.log" 2>&1
 		echo $? >"$out/${name:-vm}.rc"

@@ -92,6 +92,22 @@ in_rootfs() {
 		bash -c 'cd "$1" && shift && exec "$@"' - "$PWD" "$@"
 }
 
+# The speed of this machine now: seconds for a fixed loop of the rootfs's
+# Python on one host core, and the load average. Printed by make check, so
+# that test times from other days or machines can be compared (README,
+# "Machine time"): one evening here ran every script 1.3-1.7x slower.
+speed_probe() {
+	local secs
+	secs=$("$VETH_RS_TOP/qemu/chroot" python3 -c '
+import time
+t = time.perf_counter()
+s = 0
+for i in range(20_000_000):
+    s += i
+print(f"{time.perf_counter() - t:.2f}")')
+	echo "$secs s for a fixed Python loop (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
 # Checks every entry point makes before doing real work.
 preflight() {
 	[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot and mounts need it): run 'sudo make ...'"

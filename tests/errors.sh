@@ -3,7 +3,7 @@
 # Bad input to RTM_NEWLINK: each request goes once to C veth and once to
 # veth_rs (tests/nl.py sends it as written, so the kernel's checks answer)
 # and must get the same errno, with no device left behind.
-# make-check: cpus=1 seconds=8
+# make-check: cpus=1 seconds=7 initns=all (deletes every veth of the init namespace)
 . "$(dirname "$0")/lib.sh"
 
 cleanup_links() {

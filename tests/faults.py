@@ -43,6 +43,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fuzz import ack_errno  # noqa: E402
 from nl import attr, ifinfomsg  # noqa: E402
 
 RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_NEWADDR = 16, 17, 18, 20
@@ -137,14 +138,9 @@ class Netns:
                 if e.errno == errno.ENOBUFS:
                     return None
                 raise
-            off = 0
-            while off + 16 <= len(data):
-                length, kind, _, rseq = struct.unpack_from("=IHHI", data, off)
-                if kind == NLMSG_ERROR and rseq == seq:
-                    return -struct.unpack_from("=i", data, off + 16)[0]
-                if length < 16:
-                    break
-                off += (length + 3) & ~3
+            err = ack_errno(data, seq)
+            if err is not None:
+                return err
 
     def send(self, msg):
         """Send a request made by msg(); returns a function that waits

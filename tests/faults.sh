@@ -16,7 +16,7 @@
 #   counted) | full (make stress: every
 #   point of both)
 #   FAULTS_OPS="newlink mtu" runs some operations only.
-# make-check: cpus=2 seconds=100
+# make-check: cpus=2 seconds=50 initns=all alone=rmmod (its pairs have one end in the init namespace; rmmod unloads veth_rs)
 . "$(dirname "$0")/lib.sh"
 
 case ${FAULTS_PROFILE:-short} in
@@ -29,6 +29,18 @@ OPS="newlink newlink_peer newlink_netns dellink open stop mtu mac gro_on gro_off
 	channels_down_xdp xdp_attach xdp_replace xdp_detach xdp_attach_down
 	xdp_replace_down xdp_detach_down move rmmod"
 OPS=${FAULTS_OPS:-$OPS}
+# The runner's TESTS and TESTS_EXCEPT (tests/run.sh: parts of a script)
+# name operations here: the script's one case runs those.
+if [ -n "${TESTS:-}${TESTS_EXCEPT:-}" ]; then
+	sel=
+	for op in $OPS; do
+		[ -n "${TESTS:-}" ] && [[ " $TESTS " != *" $op "* ]] && continue
+		[[ " ${TESTS_EXCEPT:-} " == *" $op "* ]] && continue
+		sel+="$op "
+	done
+	OPS=$sel
+	unset TESTS TESTS_EXCEPT
+fi
 
 faults_cleanup() {
 	del_links_of_kind veth_rs veth
@@ -69,7 +81,7 @@ faults_run() {
 	RET=0
 	check_eq "$(awk -F'\t' '$1 == "xdp_progs_freed" { print $2 }' "$WORK/out")" - \
 		"XDP programs still alive after their last reference was closed"
-	log_test "faults: every XDP program freed once detached and closed"
+	log_test "${VETH_RS_PART:-faults}: every XDP program freed once detached and closed"
 }
 
 require_veth_rs || exit $ksft_skip
@@ -85,4 +97,4 @@ ALL_TESTS=faults_run
 tests_run
 # The namespaces' release is checked at the end of the run (as stress.sh's).
 cleanup_ns
-[ -n "${VETH_RS_DEFERRED:-}" ] && echo "$NSBASE" >"$VETH_RS_DEFERRED/faults.netns"
+[ -n "${VETH_RS_DEFERRED:-}" ] && echo "$NSBASE" >"$VETH_RS_DEFERRED/${VETH_RS_PART:-faults}.netns"

@@ -324,6 +324,20 @@ class Gen:
         return body
 
 
+def ack_errno(data, seq=None):
+    """The errno (0 when done) that the ack in data gives request seq
+    (any request when seq is None); None when data holds no such ack."""
+    off = 0
+    while off + 16 <= len(data):
+        length, kind, _, rseq = struct.unpack_from("=IHHI", data, off)
+        if kind == NLMSG_ERROR and (seq is None or rseq == seq):
+            return -struct.unpack_from("=i", data, off + 16)[0]
+        if length < 16:
+            break
+        off += (length + 3) & ~3
+    return None
+
+
 class Netlink:
     """A NETLINK_ROUTE socket that sends one request and waits for its
     ack or error (skipping the echoes NLM_F_ECHO asks for)."""
@@ -350,14 +364,9 @@ class Netlink:
                 data = self.s.recv(1 << 16)
             except socket.timeout:
                 return None
-            off = 0
-            while off + 16 <= len(data):
-                length, kind, _, rseq = struct.unpack_from("=IHHI", data, off)
-                if kind == NLMSG_ERROR and rseq == seq:
-                    return -struct.unpack_from("=i", data, off + 16)[0]
-                if length < 16:
-                    break
-                off += (length + 3) & ~3
+            err = ack_errno(data, seq)
+            if err is not None:
+                return err
 
     def links(self):
         """(ifindex, name) of every link of the socket's namespace."""

@@ -4,7 +4,7 @@
 # does where it says so: names, peer options, carrier, drops, ethtool,
 # iflink and link-netns, MAC and MTU, features, every deletion path,
 # rmmod with live pairs, and autoload.
-# make-check: cpus=1 seconds=32
+# make-check: cpus=1 seconds=30 initns=all alone=rmmod_live_pairs,autoload (deletes every veth of the init namespace; two cases unload veth_rs)
 ALL_TESTS="default_names peer_options queues_like_veth carrier drops_visible
 	ethtool_info iflink_netns mac_handling mtu_range features_like_veth
 	delete_either_end delete_netns rmmod_live_pairs autoload"

@@ -30,11 +30,10 @@ import socket
 import struct
 import sys
 
-from fuzz import Netlink
+from fuzz import Netlink, ack_errno
 
 RTM_NEWLINK, RTM_DELLINK = 16, 17
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
-NLMSG_ERROR = 2
 IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO = 1, 3, 4, 18
 IFLA_NET_NS_PID, IFLA_NET_NS_FD = 19, 28
 IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 31, 32
@@ -135,14 +134,9 @@ def talk(msg):
     s.bind((0, 0))
     s.send(msg)
     while True:
-        data = s.recv(65536)
-        off = 0
-        while off + 16 <= len(data):
-            length, kind = struct.unpack_from("=IH", data, off)
-            if kind == NLMSG_ERROR:
-                (err,) = struct.unpack_from("=i", data, off + 16)
-                return -err
-            off += (length + 3) & ~3
+        err = ack_errno(s.recv(65536))
+        if err is not None:
+            return err
 
 
 def parser():

@@ -3,7 +3,7 @@
 # nullsink_rs.ko, the second driver on the layer (issue 14): it implements
 # setup, newlink, start_xmit and get_stats64 only, in safe Rust. Each case
 # does the same to the C `dummy` device in the same boot, as the reference.
-# make-check: cpus=1 seconds=10
+# make-check: cpus=1 seconds=10 initns=all (its devices and dummy's are in the init namespace)
 ALL_TESTS="sink_counts_like_dummy sink_optional_ops sink_rmmod_live"
 . "$(dirname "$0")/lib.sh"
 

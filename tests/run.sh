@@ -10,6 +10,23 @@
 # In one lane of `make check` (qemu/check.sh boots a VM per lane):
 # VETH_RS_LANE=NAME suffixes the names of the runner's own results, and
 # VETH_RS_RESULTS_OUT=FILE (a path the host sees) receives the results.
+#
+# Streams (VETH_RS_STREAMS=2; the default, 1, runs one script at a time): the
+# guest's work is mostly one process after another, so one script keeps
+# about one of the two vCPUs busy. The runner therefore runs two streams
+# of scripts side by side in the same boot, then, alone, the cases that
+# would disturb anything beside them. Each script says in its header
+# (`# make-check: ...`) which of its cases may not run beside others:
+#   alone=all|CASE,...   unloads or reloads a module, or loads veth_rs as
+#                        kind=veth: run after the streams, one at a time;
+#   initns=all|CASE,...  makes devices in the init namespace or deletes
+#                        every device of a kind there: all such parts run
+#                        in stream 1, one after the other;
+#   split=CASE,...       may run beside the rest of its own script (a part
+#                        of its own, split-seconds=S long), to balance;
+# the rest of a script (seconds=S) goes to the less loaded stream.
+# VETH_RS_STREAMS=1 runs everything one after the other, as given. An
+# argument naming a part (":only=", ":except=") runs as given, alone.
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
 export VETH_RS_TOP=$(cd "$TESTS_DIR/.." && pwd)
 export VETH_RS_RESULTS=$(mktemp)
@@ -76,6 +93,7 @@ kmemleak_scan() {
 	cat "$KMEMLEAK"
 }
 
+# run_script SCRIPT[:only=A,B|:except=A,B] [NAME]
 run_script() {
 	local t=${1%%:*} part= name rc before limit start only= except=
 	[ "$t" != "$1" ] && part=${1#*:}
@@ -83,15 +101,19 @@ run_script() {
 	only=*) only=${part#only=}; only=${only//,/ } ;;
 	except=*) except=${part#except=}; except=${except//,/ } ;;
 	esac
-	name=$(basename "$t" .sh)${only:+[part]}${except:+[rest]}
+	name=${2:--}
+	[ "$name" = - ] && name=$(basename "$t" .sh)${only:+[part]}${except:+[rest]}
 	before=$(wc -l <"$VETH_RS_RESULTS")
 	echo "# ---- $name"
 	# The parts of the full stress profile (make stress) get longer.
 	case $name in 1-faults | 2-fuzz) limit=1800 ;; 3-inject* | 4-inject*) limit=3600 ;; *) limit=900 ;; esac
 	start=$SECONDS
-	TESTS=$only TESTS_EXCEPT=$except timeout $limit bash "$t"
+	VETH_RS_PART=$name TESTS=$only TESTS_EXCEPT=$except timeout $limit bash "$t"
 	rc=$?
 	echo "# ---- $name: $((SECONDS - start)) s"
+	# In a stream, the time goes to the runner's output at once too (the
+	# stream's own output is printed when the streams are done).
+	[ -n "${STREAM:-}" ] && echo "# ---- $name: $((SECONDS - start)) s" >&3
 	if [ "$(wc -l <"$VETH_RS_RESULTS")" -eq "$before" ]; then
 		if [ $rc -eq $ksft_skip ]; then
 			printf 'skip\t%s\t%s\n' "$name" "prerequisite missing" >>"$VETH_RS_RESULTS"
@@ -116,9 +138,111 @@ else
 		scripts+=("$t")
 	done
 fi
-for t in "${scripts[@]}"; do
-	run_script "$t"
-done
+# A field of a script's make-check header (see above).
+header() { sed -n "s/^# make-check:.* $1=\([^ ]*\).*/\1/p" "$2" | head -n 1; }
+
+# The cases of $1 (a list "a,b") not in $2, as "a,b".
+minus() {
+	local c out=
+	for c in ${1//,/ }; do
+		[[ ",$2," == *",$c,"* ]] || out+="$c,"
+	done
+	echo "${out%,}"
+}
+
+# Place the scripts: S1 and S2 (the streams, "part name" lines), ALONE.
+plan_streams() {
+	local t b alone initns split secs ssecs excl first= l1=0 l2=0 frees=
+	S1=() S2=() ALONE=() FIRST=()
+	for t in "${scripts[@]}"; do
+		b=$(basename "$t" .sh)
+		if [ "${t%%:*}" != "$t" ]; then
+			ALONE+=("$t -")
+			continue
+		fi
+		alone=$(header alone "$t") initns=$(header initns "$t") split=$(header split "$t")
+		secs=$(header seconds "$t") ssecs=$(header split-seconds "$t")
+		secs=${secs:-60} ssecs=${ssecs:-0}
+		if [ "$alone" = all ]; then
+			ALONE+=("$t $b")
+			continue
+		fi
+		[ -n "$alone" ] && ALONE+=("$t:only=$alone $b[alone]")
+		if [ "$initns" = all ]; then
+			# The whole script but its lone cases, in stream 1.
+			if [ "$(header order "$t")" = first ]; then
+				FIRST+=("$t${alone:+:except=$alone} $b")
+			else
+				S1+=("$t${alone:+:except=$alone} $b")
+			fi
+			l1=$((l1 + secs))
+			continue
+		fi
+		[ -n "$initns" ] && S1+=("$t:only=$initns $b[initns]")
+		excl=$alone${initns:+,$initns}${split:+,$split}
+		excl=${excl#,}
+		frees+="$secs $t${excl:+:except=$excl} $b"$'\n'
+		[ -n "$split" ] && frees+="$ssecs $t:only=$split $b[split]"$'\n'
+	done
+	S1=("${FIRST[@]}" "${S1[@]}")
+	# The free parts, longest first, each to the less loaded stream.
+	while read -r secs t b; do
+		[ -n "$t" ] || continue
+		if [ "$l2" -le "$l1" ]; then
+			S2+=("$t $b") l2=$((l2 + secs))
+		else
+			S1+=("$t $b") l1=$((l1 + secs))
+		fi
+	done < <(printf '%s' "$frees" | sort -rn -k1,1)
+}
+
+# run_stream K PART... : run the parts one after the other, their output
+# and results into files of the stream's own.
+run_stream() {
+	local k=$1 p
+	shift
+	(
+		export STREAM=$k VETH_RS_RESULTS=$STREAMS_DIR/$k.results
+		: >"$VETH_RS_RESULTS"
+		exec >"$STREAMS_DIR/$k.log" 2>&1
+		for p in "$@"; do
+			run_script "${p%% *}" "${p#* }"
+		done
+	)
+}
+
+streams=${VETH_RS_STREAMS:-1}
+[ ${#scripts[@]} -gt 1 ] || streams=1
+if [ "$streams" -ge 2 ]; then
+	plan_streams
+	echo "# stream 1: ${S1[*]#* }"
+	echo "# stream 2: ${S2[*]#* }"
+	echo "# then alone: ${ALONE[*]#* }"
+	STREAMS_DIR=$(mktemp -d)
+	start=$SECONDS
+	exec 3>&1
+	run_stream 1 "${S1[@]}" &
+	p1=$!
+	run_stream 2 "${S2[@]}" &
+	p2=$!
+	wait $p1 $p2
+	exec 3>&-
+	echo "# streams: $((SECONDS - start)) s"
+	for k in 1 2; do
+		echo "# ======== stream $k"
+		grep -v '^# ---- .*: [0-9]* s$' "$STREAMS_DIR/$k.log"
+		cat "$STREAMS_DIR/$k.results" >>"$VETH_RS_RESULTS"
+	done
+	rm -rf "$STREAMS_DIR"
+	echo "# ======== alone"
+	for p in "${ALONE[@]}"; do
+		run_script "${p%% *}" "${p#* }"
+	done
+else
+	for t in "${scripts[@]}"; do
+		run_script "$t"
+	done
+fi
 grep -q '^veth_rs ' /proc/modules && rmmod veth_rs
 
 # Deferred namespace checks: every namespace made since the script began

@@ -3,7 +3,7 @@
 # The seed scenario as a test: a veth_rs pair across two namespaces
 # carries IPv4, IPv6 and TCP, and each end's rx counters equal the other
 # end's tx counters.
-# make-check: cpus=1 seconds=14
+# make-check: cpus=1 seconds=13
 ALL_TESTS="ping4 ping6 iperf3_tcp stats_equal"
 . "$(dirname "$0")/lib.sh"
 

@@ -15,11 +15,14 @@
 # 9 s), far more than a netlink request: the workloads send their requests
 # in `ip -batch` runs and do their bookkeeping in bash, and they never call
 # sleep(1) (nap reads a FIFO with a timeout instead).
-# make-check: cpus=2 seconds=90 order=first (concurrent churn workers, faults under traffic)
+# make-check: cpus=2 seconds=75 order=first initns=all alone=churn,fault_rmmod (concurrent churn workers, faults under traffic; churn turns module autoloading off, fault_rmmod unloads veth_rs)
 ALL_TESTS="churn fault_flap fault_move fault_peer_del fault_netns_del
 	fault_rmmod fuzz priv_unprivileged priv_userns datapath_faults no_leaks"
 . "$(dirname "$0")/lib.sh"
 [ -n "${STRESS_ONLY:-}" ] && ALL_TESTS="$STRESS_ONLY no_leaks"
+# A part of the script (the runner's TESTS, see tests/run.sh) ends with
+# the namespace check too.
+[ -n "${TESTS:-}" ] && [[ " $TESTS " != *" no_leaks "* ]] && TESTS="$TESTS no_leaks"
 K=${STRESS_KIND:-veth_rs}
 
 PROFILE=${STRESS_PROFILE:-short}
@@ -828,7 +831,8 @@ no_leaks() {
 	kind_count
 	check_eq "$KC" 0 "$K devices in the init namespace"
 	out=$(ip netns list)
-	[[ $out =~ -[0-9]+-[0-9]+ ]] && check_err 1 "namespaces of the tests still named in /run/netns: $out"
+	# Its own (other scripts may run beside it, see tests/run.sh).
+	[[ $out =~ -$$-[0-9]+ ]] && check_err 1 "namespaces of this script still named in /run/netns: $out"
 	# The kernel dismantles deleted namespaces in the background, slowly
 	# under TCG and KASAN: wait for all of them here, once. Under the
 	# runner (VETH_RS_DEFERRED set), the wait goes to the end of the run,
@@ -836,7 +840,7 @@ no_leaks() {
 	# the count to fall back to what it was before this script began, and
 	# reports it as a result of its own.
 	if [ -n "${VETH_RS_DEFERRED:-}" ] && ! poll netns_settled 10 2; then
-		echo "$NETNS_BASE" >"$VETH_RS_DEFERRED/stress.netns"
+		echo "$NETNS_BASE" >"$VETH_RS_DEFERRED/${VETH_RS_PART:-stress}.netns"
 		echo "# $((NSC_COUNT - NETNS_BASE)) namespaces still being dismantled: checked at the end of the run"
 	elif ! poll netns_settled 300 2; then
 		LEAKS=$((LEAKS + NSC_COUNT - NETNS_BASE))

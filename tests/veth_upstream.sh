@@ -4,7 +4,7 @@
 # unmodified from the source tree of the running kernel (helpers built by
 # qemu/upstream.sh), against veth_rs in drop-in mode: loaded as kind "veth"
 # with the C veth unloaded. Each of its checks becomes one result here.
-# make-check: cpus=2 seconds=113 (veth.sh sizes its channel checks by the CPU count)
+# make-check: cpus=2 seconds=113 alone=all (veth.sh sizes its channel checks by the CPU count; veth_rs loaded as kind=veth)
 ALL_TESTS="upstream_veth_sh"
 . "$(dirname "$0")/lib.sh"
 

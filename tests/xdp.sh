@@ -6,7 +6,7 @@
 # attach/detach with GRO and channel changes under traffic; redirect into
 # a cpumap and an AF_XDP socket (tests/xsk.py). The programs
 # are built from tests/bpf/ by `make bpf`.
-# make-check: cpus=1 seconds=116 smp=xdp_changes_under_traffic smp-seconds=20 (XDP, GRO and channel changes under traffic)
+# make-check: cpus=1 seconds=125 smp=xdp_changes_under_traffic smp-seconds=20 (XDP, GRO and channel changes under traffic)
 ALL_TESTS="xdp_attach_detach xdp_errors_like_veth xdp_pass_counts xdp_drop_counts
 	xdp_tx_back_to_sender xdp_tx_without_peer_napi xdp_redirect_out_and_in
 	xdp_redirect_cpumap xdp_redirect_xsk xdp_metadata_like_veth
