@@ -125,6 +125,20 @@ run_script() {
 	fi
 }
 
+# The guest's CPU time: how busy its vCPUs were over the scripts
+# (/proc/stat's first line: user nice system idle iowait irq softirq steal).
+cpu_stat() { read -r _ CPU_U CPU_N CPU_S CPU_I CPU_W CPU_Q CPU_SQ CPU_ST _ </proc/stat; }
+cpu_stat
+read -r u0 n0 s0 i0 w0 q0 sq0 st0 <<<"$CPU_U $CPU_N $CPU_S $CPU_I $CPU_W $CPU_Q $CPU_SQ $CPU_ST"
+cpu_busy() {
+	local busy idle
+	cpu_stat
+	busy=$(((CPU_U - u0) + (CPU_N - n0) + (CPU_S - s0) + (CPU_Q - q0) + (CPU_SQ - sq0) + (CPU_ST - st0)))
+	idle=$(((CPU_I - i0) + (CPU_W - w0)))
+	echo "# guest CPU over the scripts: busy $((100 * busy / (busy + idle + 1)))% of $(nproc) vCPUs" \
+		"($((busy / $(getconf CLK_TCK))) s busy, $((idle / $(getconf CLK_TCK))) s idle)"
+}
+
 [ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
 mark tests
 echo "# kernel $(uname -r), $(nproc) CPUs"
@@ -243,6 +257,7 @@ else
 		run_script "$t"
 	done
 fi
+cpu_busy
 grep -q '^veth_rs ' /proc/modules && rmmod veth_rs
 
 # Deferred namespace checks: every namespace made since the script began
