@@ -5,7 +5,7 @@
 # (ethtool -l/-L) with veth.c's limits and errors; per-queue ethtool
 # counters; GRO and channel changes under traffic; backpressure through a
 # qdisc when the ring is full.
-# make-check: cpus=1 seconds=88 smp=gro_toggle_under_traffic,backpressure_no_stuck_queue,backpressure_tx_busy smp-seconds=44 split=gro_toggle_under_traffic,backpressure_no_stuck_queue,backpressure_tx_busy split-seconds=43 initns=ethtool_stats_like_veth,channels_like_veth (backpressure pins NAPI to CPU 1; GRO changes under traffic; the two initns cases make pairs in the init namespace)
+# make-check: cpus=1 seconds=88 smp=gro_toggle_under_traffic,backpressure_no_stuck_queue,backpressure_tx_busy smp-seconds=44 split=gro_toggle_under_traffic,backpressure_no_stuck_queue,backpressure_tx_busy split-seconds=43 initns=ethtool_stats_like_veth,channels_like_veth alone=rx_headroom_like_veth (backpressure pins NAPI to CPU 1; GRO changes under traffic; the two initns cases make pairs in the init namespace; rx_headroom reads a kprobe on dev_get_stats, which every script fires)
 ALL_TESTS="gro_off_uses_backlog gro_aggregates gro_stats_equal ethtool_stats_like_veth
 	channels_like_veth channels_under_gro gro_toggle_under_traffic
 	backpressure_no_stuck_queue backpressure_tx_busy rx_headroom_like_veth"
