@@ -56,22 +56,9 @@ if [ -n "${VETH_RS_BENCH_REV:-}" ]; then
 	git -C "$top" archive "$VETH_RS_BENCH_REV" | tar -x -C "$src"
 	rev=$(git -C "$top" rev-parse --short "$VETH_RS_BENCH_REV")
 fi
-# A file is copied only when its content differs, and then gets a new
-# mtime, so that make rebuilds exactly what changed (also when going back
-# to an older revision).
-sync_file() {
-	mkdir -p "$(dirname "$2")"
-	cmp -s "$1" "$2" || cp "$1" "$2"
-}
-(cd "$src" && ls *.rs Kbuild Makefile bindings/*.[ch] $(find netdev -name '*.rs' 2>/dev/null)) |
-	while read -r f; do sync_file "$src/$f" "$build/$f"; done
-rm -rf "$build/qemu" && cp -rp "$src/qemu" "$build/qemu"
-msg "building veth_rs.ko against the release kernel in $build"
-make -s -C "$build" FLAVOUR=release KDIR="$kdir" modules >&2
-ko=$build/veth_rs.ko
-vermagic=$("$top/qemu/chroot" modinfo -F vermagic "$ko")
+sync_sources "$src" "$build"
+ko=$(module_for "$build" release "$kdir")
 kver=$(cat "$kdir/include/config/kernel.release")
-case $vermagic in "$kver "*) ;; *) die "$ko is for '$vermagic', not the release kernel $kver" ;; esac
 
 mkdir -p "$top/results"
 # VETH_RS_VM_LOCKED=1: the caller holds the VM lock already (a QUICK and a

@@ -108,6 +108,39 @@ print(f"{time.perf_counter() - t:.2f}")')
 	echo "$secs s for a fixed Python loop (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
+# The module's sources in tree $1 (the .rs files, Kbuild, Makefile, the C
+# wrappers, and the qemu/ scripts the Makefile runs the toolchain through),
+# plus the paths or patterns $3... (relative to $1), copied into the build folder $2 of another kernel
+# flavour (make bench, make selftests, make containers, the KCSAN run: the
+# tree's own debug build is left alone). A file is copied only when its
+# content differs, and then gets a new mtime, so that make rebuilds
+# exactly what changed (also when going back to an older revision).
+sync_sources() {
+	local src=$1 build=$2 f
+	shift 2
+	# shellcheck disable=SC2048,SC2086 # the patterns expand in $src
+	(cd "$src" && ls *.rs Kbuild Makefile bindings/*.[ch] $(find netdev -name '*.rs' 2>/dev/null) $*) |
+		while read -r f; do
+			mkdir -p "$(dirname "$build/$f")"
+			cmp -s "$src/$f" "$build/$f" || cp "$src/$f" "$build/$f"
+		done
+	rm -rf "$build/qemu" && cp -rp "$src/qemu" "$build/qemu"
+}
+
+# veth_rs.ko built in folder $1 (filled by sync_sources) for flavour $2 and
+# its kernel tree $3; dies unless the module is that kernel's. Prints the
+# module's path.
+module_for() {
+	local build=$1 flavour=$2 kdir=$3 ko vermagic kver
+	msg "building veth_rs.ko against the $flavour kernel in $build"
+	make -s -C "$build" FLAVOUR="$flavour" KDIR="$kdir" modules >&2
+	ko=$build/veth_rs.ko
+	vermagic=$("$VETH_RS_TOP/qemu/chroot" modinfo -F vermagic "$ko")
+	kver=$(cat "$kdir/include/config/kernel.release")
+	case $vermagic in "$kver "*) ;; *) die "$ko is for '$vermagic', not the $flavour kernel $kver" ;; esac
+	echo "$ko"
+}
+
 # Checks every entry point makes before doing real work.
 preflight() {
 	[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot and mounts need it): run 'sudo make ...'"

@@ -16,18 +16,13 @@ top=$VETH_RS_TOP
 "$top/qemu/kernel.sh" kcsan >/dev/null
 
 build=$VETH_RS_CACHE/build-kcsan
-sync_file() {
-	mkdir -p "$(dirname "$2")"
-	cmp -s "$1" "$2" || cp "$1" "$2"
-}
-(cd "$top" && ls *.rs Kbuild Makefile bindings/*.[ch] $(find netdev -name '*.rs') tests/selftest/*.rs \
-	tests/selftest/Kbuild) | while read -r f; do sync_file "$top/$f" "$build/$f"; done
-rm -rf "$build/qemu" "$build/iproute2" "$build/tests"
-cp -rp "$top/qemu" "$top/iproute2" "$build/"
-mkdir -p "$build/tests/selftest"
+# The module's sources and the test modules' (qemu/common.sh), then the
+# tests themselves, which the VM runs from this copy.
+rm -rf "$build/iproute2" "$build/tests"
+sync_sources "$top" "$build" 'tests/selftest/*.rs' tests/selftest/Kbuild
+cp -rp "$top/iproute2" "$build/"
 cp -p "$top"/tests/*.sh "$top"/tests/*.py "$build/tests/"
 cp -rp "$top/tests/bpf" "$top/tests/stress-parts" "$build/tests/"
-(cd "$top" && ls tests/selftest/*.rs tests/selftest/Kbuild) | while read -r f; do cp -p "$top/$f" "$build/$f"; done
 msg "building veth_rs.ko and the test modules against the kcsan kernel in $build"
 make -s -C "$build" FLAVOUR=kcsan modules selftest-modules >&2
 

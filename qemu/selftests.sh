@@ -69,22 +69,10 @@ done <"$list"
 [ ${#scripts[@]} -gt 0 ] || [ ${#skipped[@]} -gt 0 ] || die "no script of qemu/selftests.list matches SELFTESTS='${SELFTESTS:-}'"
 
 # veth_rs.ko for the selftests kernel, built from a copy of the sources
-# (as bench/bench.sh does for the release kernel; the tree's debug build is
-# left alone). Only changed files are copied, so make rebuilds only what
-# changed.
+# (qemu/common.sh's sync_sources).
 build=$VETH_RS_CACHE/build-selftests
-sync_file() {
-	mkdir -p "$(dirname "$2")"
-	cmp -s "$1" "$2" || cp "$1" "$2"
-}
-(cd "$VETH_RS_TOP" && ls *.rs Kbuild Makefile bindings/*.[ch] $(find netdev -name '*.rs' 2>/dev/null)) |
-	while read -r f; do sync_file "$VETH_RS_TOP/$f" "$build/$f"; done
-rm -rf "$build/qemu" && cp -rp "$VETH_RS_TOP/qemu" "$build/qemu"
-msg "building veth_rs.ko against the selftests kernel in $build"
-make -s -C "$build" FLAVOUR=selftests KDIR="$kdir" modules >&2
-ko=$build/veth_rs.ko
-vermagic=$("$VETH_RS_TOP/qemu/chroot" modinfo -F vermagic "$ko")
-case $vermagic in "$(cat "$kdir/include/config/kernel.release") "*) ;; *) die "$ko is for '$vermagic', not the selftests kernel" ;; esac
+sync_sources "$VETH_RS_TOP" "$build"
+ko=$(module_for "$build" selftests "$kdir")
 # The iproute2 plugin (userspace, any kernel): guest.sh puts it on ip's path.
 make -s -C "$VETH_RS_TOP" plugin >&2
 
