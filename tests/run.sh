@@ -155,18 +155,9 @@ fi
 # A field of a script's make-check header (see above).
 header() { sed -n "s/^# make-check:.* $1=\([^ ]*\).*/\1/p" "$2" | head -n 1; }
 
-# The cases of $1 (a list "a,b") not in $2, as "a,b".
-minus() {
-	local c out=
-	for c in ${1//,/ }; do
-		[[ ",$2," == *",$c,"* ]] || out+="$c,"
-	done
-	echo "${out%,}"
-}
-
 # Place the scripts: S1 and S2 (the streams, "part name" lines), ALONE.
 plan_streams() {
-	local t b alone initns split secs ssecs excl first= l1=0 l2=0 frees=
+	local t b alone initns split secs ssecs excl l1=0 l2=0 frees=
 	S1=() S2=() ALONE=() FIRST=()
 	for t in "${scripts[@]}"; do
 		b=$(basename "$t" .sh)
