@@ -68,6 +68,8 @@ run_one() {
 	[ "$left" -gt 0 ] && note="${note:+$note; }left $left netns"
 	left=$(ip -j -d link show | jq '[.[] | select(.linkinfo.info_kind == "veth")] | length')
 	[ "$left" -gt 0 ] && note="${note:+$note; }left $left veth devices"
+	left=$(iptables-save -t nat | grep -c '^-A')
+	[ "$left" -gt 0 ] && note="${note:+$note; }left $left nat rules"
 	sleep 1
 	sed -n "/veth_rs-containers-marker: begin $drv $stack\$/,/veth_rs-containers-marker: end $drv $stack\$/p" "$out/kernel.log" |
 		grep -E -A20 "$SPLAT_RE" >"$base.splat"
@@ -91,6 +93,8 @@ for drv in $drivers; do
 		ip -all netns delete 2>/dev/null
 		ip -j -d link show | jq -r '.[] | select(.linkinfo.info_kind == "veth" or .linkinfo.info_kind == "bridge") | .ifname' |
 			while read -r dev; do ip link del "$dev" 2>/dev/null; done
+		iptables -t nat -F
+		iptables -t nat -X
 	done
 done
 use_driver none
