@@ -46,10 +46,10 @@ ip -n ct-c2 addr del 10.88.0.3/24 dev eth0
 out=$(cni bridge CHECK ct-c2 ct-c2 eth0 "$(with_prev "$NET" "${RES[c2]}")")
 expect c2.check_broken.rc 1 $?
 obs c2.check_broken.out "$(jq -cS '{code, msg}' <<<"$out")"
-# Repaired (address and the default route that went with it), it passes
-# again. (The bridge plugin's DEL finds the addresses
-# whose NAT rules it removes on the container's interface: a container
-# left broken keeps its rules.)
+# Repaired (the address and the default route that went with it), it
+# passes again. (The bridge plugin's DEL finds the addresses whose NAT
+# rules it removes on the container's interface: a container left broken
+# keeps its rules.)
 ip -n ct-c2 addr add 10.88.0.3/24 dev eth0
 ip -n ct-c2 route replace default via 10.88.0.1 dev eth0
 out=$(cni bridge CHECK ct-c2 ct-c2 eth0 "$(with_prev "$NET" "${RES[c2]}")")
