@@ -19,8 +19,14 @@ def checks(path):
         with open(path, encoding="utf-8", errors="replace") as f:
             for line in f:
                 name, _, value = line.rstrip("\n").partition("\t")
-                if name:
-                    res[name] = value
+                if not name:
+                    continue
+                # A name said twice is two checks, neither hidden.
+                key, n = name, 1
+                while key in res:
+                    n += 1
+                    key = "%s~%d" % (name, n)
+                res[key] = value
     except FileNotFoundError:
         pass
     return res

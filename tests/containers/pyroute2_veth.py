@@ -67,9 +67,9 @@ def setup():
         if not idx:
             say(ifname + ".present", False, True)
             continue
-        step(ifname + ".mtu", ipr.link, "set", index=idx[0], mtu=1450)
-        step(ifname + ".addr", ipr.addr, "add", index=idx[0], address=addr, prefixlen=24)
-        step(ifname + ".up", ipr.link, "set", index=idx[0], state="up")
+        step(ifname + ".set_mtu", ipr.link, "set", index=idx[0], mtu=1450)
+        step(ifname + ".add_addr", ipr.addr, "add", index=idx[0], address=addr, prefixlen=24)
+        step(ifname + ".set_up", ipr.link, "set", index=idx[0], state="up")
     for ns, ifname, addr, gw in (("ct-pr1", "pra1", "10.66.1.2", "10.66.1.1"),
                                  ("ct-pr2", "prb1", "10.66.2.2", "10.66.2.1")):
         nsr = NetNS(ns)
@@ -77,9 +77,9 @@ def setup():
             idx = nsr.link_lookup(ifname=ifname)
             say("%s.%s.present" % (ns, ifname), bool(idx), True)
             if idx:
-                step(ifname + ".mtu", nsr.link, "set", index=idx[0], mtu=1450)
-                step(ifname + ".addr", nsr.addr, "add", index=idx[0], address=addr, prefixlen=24)
-                step(ifname + ".up", nsr.link, "set", index=idx[0], state="up")
+                step(ifname + ".set_mtu", nsr.link, "set", index=idx[0], mtu=1450)
+                step(ifname + ".add_addr", nsr.addr, "add", index=idx[0], address=addr, prefixlen=24)
+                step(ifname + ".set_up", nsr.link, "set", index=idx[0], state="up")
                 lo = nsr.link_lookup(ifname="lo")
                 step(ns + ".lo_up", nsr.link, "set", index=lo[0], state="up")
                 step(ns + ".default_route", nsr.route, "add", dst="0.0.0.0/0", gateway=gw)
