@@ -24,7 +24,8 @@ ip link set "$BR" up
 dnsmasq --conf-file=/dev/null --keep-in-foreground --bind-interfaces --interface="$BR" \
 	--except-interface=lo --dhcp-range=10.44.0.100,10.44.0.200,255.255.255.0,1h \
 	--dhcp-host=02:00:0a:2c:00:02,10.44.0.2 --dhcp-host=02:00:0a:2c:00:03,10.44.0.3 \
-	--dhcp-leasefile="$P/leases" --pid-file="$P/dnsmasq.pid" --port=0 --log-facility="$P/dnsmasq.log" &
+	--dhcp-leasefile="$P/leases" --pid-file="$P/dnsmasq.pid" --port=0 --log-facility="$P/dnsmasq.log" \
+	--user=root --group=root &
 dns_pid=$!
 
 make_ct() {
@@ -100,7 +101,14 @@ expect host.tcp.lx2 ok "$(tcp_sha ct-lx2 10.44.0.3 -)"
 for name in lx1 lx2; do
 	expect "$name.stop.rc" 0 "$(rc lxc-stop -n "$name" -P "$P" -k)"
 	expect "$name.state_after_stop" STOPPED "$(lxc-info -n "$name" -P "$P" -sH)"
+	# Our name for its namespace was the last reference to it.
 	ip netns delete "ct-$name"
+done
+# The pairs go with the namespaces, which the kernel dismantles in the
+# background: up to 30 s.
+for _ in $(seq 150); do
+	[ "$(veth_count)" = 0 ] && break
+	sleep 0.2
 done
 expect host.veths_after_stop 0 "$(veth_count)"
 obs bridge_ports_after_stop "$(ip -j link show master "$BR" | jq length)"
