@@ -26,7 +26,7 @@
 #                   with veth_rs (kind=veth), in the selftests kernel's VM;
 #                   compared per subtest (qemu/selftests.sh)
 #   make containers [CONTAINERS="cni-bridge pyroute2"]   container stacks
-#                   (CNI plugins, pyroute2, systemd-networkd) with veth and
+#                   (CNI plugins, pyroute2, systemd-networkd, LXC) with veth and
 #                   with veth_rs (kind=veth) in one boot of the selftests
 #                   kernel, compared per check (qemu/containers.sh)
 # KDIR= builds against another Rust-enabled kernel tree (as the
