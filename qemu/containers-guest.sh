@@ -108,5 +108,7 @@ if [ -w "$KMEMLEAK" ]; then
 fi
 sleep 1
 kill "$dmesg_pid" 2>/dev/null
-echo "# kernel log splats in the whole run: $(grep -cE "$SPLAT_RE" "$out/kernel.log")"
+# The whole boot's log too (what happened between runs, or at boot).
+grep -cE "$SPLAT_RE" "$out/kernel.log" >"$out/splats_total"
+echo "# kernel log splats in the whole run: $(cat "$out/splats_total")"
 exit 0

@@ -101,13 +101,17 @@ def main(out):
     ident = sum(int(r[1].split("/")[0]) for r in rows)
     kl = os.path.join(out, "kmemleak.txt")
     leaks = sum(1 for l in lines(kl) if "unreferenced object" in l)
-    print("\n%d stacks, %d with a problem; checks identical %d/%d; kmemleak: %d unreferenced objects"
-          % (len(rows), bad, ident, total, leaks))
+    # Splats anywhere in the boot's kernel log, not only within a run.
+    total_splats = lines(os.path.join(out, "splats_total"))
+    log_splats = int(total_splats[0]) if total_splats else -1
+    print("\n%d stacks, %d with a problem; checks identical %d/%d; kmemleak: %d unreferenced objects; "
+          "splats in the whole kernel log: %s"
+          % (len(rows), bad, ident, total, leaks, log_splats if log_splats >= 0 else "not counted (older run)"))
     if details:
         print("\nDifferences and failures:")
         for d in details:
             print("- " + d)
-    return 1 if bad or leaks or ident != total else 0
+    return 1 if bad or leaks or ident != total or log_splats > 0 else 0
 
 
 if __name__ == "__main__":
