@@ -25,6 +25,10 @@
 #                   own net selftests that create veth pairs, with veth and
 #                   with veth_rs (kind=veth), in the selftests kernel's VM;
 #                   compared per subtest (qemu/selftests.sh)
+#   make containers [CONTAINERS="cni-bridge pyroute2"]   container stacks
+#                   (CNI plugins, pyroute2, systemd-networkd, LXC) with veth and
+#                   with veth_rs (kind=veth) in one boot of the selftests
+#                   kernel, compared per check (qemu/containers.sh)
 # KDIR= builds against another Rust-enabled kernel tree (as the
 # rust-out-of-tree-module template); FLAVOUR=debug|release picks the cached
 # kernel (debug by default).
@@ -42,7 +46,8 @@ endif
 KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
 
 .PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf upstream \
-	lint compile-fail rust-analyzer run check stress clean bench insn-plugin selftests
+	lint compile-fail rust-analyzer run check stress clean bench insn-plugin selftests \
+	containers
 
 default: modules plugin
 
@@ -122,6 +127,11 @@ bench: plugin bpf $(if $(ICOUNT),insn-plugin)
 # builds the module and the helpers for the selftests kernel itself).
 selftests: plugin
 	SELFTESTS="$(SELFTESTS)" $(TOP)/qemu/selftests.sh
+
+# Container stacks with veth and with veth_rs (qemu/containers.sh builds the
+# module for the selftests kernel and the rootfs layer it boots).
+containers:
+	CONTAINERS="$(CONTAINERS)" $(TOP)/qemu/containers.sh
 
 # FLAVOUR=kcsan: the data-race detector's run instead (qemu/kcsan.sh).
 ifeq ($(FLAVOUR),kcsan)

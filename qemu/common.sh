@@ -22,7 +22,20 @@ die() { printf '[veth_rs] error: %s\n' "$*" >&2; exit 1; }
 # Hash of the given files' contents (the cache key of what they produce).
 inputs_hash() { cat "$@" | sha256sum | cut -c1-16; }
 
-rootfs_key() { inputs_hash "$VETH_RS_TOP/qemu/packages.txt" "$VETH_RS_TOP/qemu/rootfs.sh"; }
+# VETH_RS_ROOTFS_LAYER=NAME names the rootfs that has the packages of
+# qemu/packages-NAME.txt installed over a copy of the base one
+# (qemu/rootfs-layer.sh makes it, keyed by the base's inputs and its own):
+# the guest userspace of a target that needs packages the rest does not
+# (make containers), so the base rootfs of make check stays as it is.
+# Builds always use the base rootfs (qemu/kernel.sh unsets it).
+rootfs_key() {
+	if [ -n "${VETH_RS_ROOTFS_LAYER:-}" ]; then
+		echo "$VETH_RS_ROOTFS_LAYER-$(inputs_hash "$VETH_RS_TOP/qemu/packages.txt" "$VETH_RS_TOP/qemu/rootfs.sh" \
+			"$VETH_RS_TOP/qemu/rootfs-layer.sh" "$VETH_RS_TOP/qemu/packages-$VETH_RS_ROOTFS_LAYER.txt")"
+	else
+		inputs_hash "$VETH_RS_TOP/qemu/packages.txt" "$VETH_RS_TOP/qemu/rootfs.sh"
+	fi
+}
 rootfs_dir() { echo "$VETH_RS_CACHE/rootfs-$(rootfs_key)"; }
 
 # Run "$@" with a heartbeat line every 30 s, output into LOG; on failure
@@ -84,7 +97,11 @@ chroot_umount() {
 in_rootfs() {
 	local root
 	root=$(rootfs_dir)
-	[ -f "$root/.complete" ] || "$VETH_RS_TOP/qemu/rootfs.sh" || exit 1
+	if [ -n "${VETH_RS_ROOTFS_LAYER:-}" ]; then
+		[ -f "$root/.complete" ] || "$VETH_RS_TOP/qemu/rootfs-layer.sh" || exit 1
+	else
+		[ -f "$root/.complete" ] || "$VETH_RS_TOP/qemu/rootfs.sh" || exit 1
+	fi
 	[ ${#CHROOT_MOUNTS[@]} -gt 0 ] || chroot_mount "$root"
 	chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \

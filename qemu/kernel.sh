@@ -10,6 +10,9 @@
 # there an item not honoured is an error (make selftests relies on it).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
+# Kernels are built with the base rootfs's toolchain, whatever layer the
+# caller boots.
+unset VETH_RS_ROOTFS_LAYER
 
 only_dir=0
 [ "${1:-}" = --dir ] && { only_dir=1; shift; }

@@ -1,0 +1,193 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of the container-stack scenarios of `make containers`
+# (tests/containers/*.sh, run by qemu/containers-guest.sh once per driver).
+#
+# A scenario writes what it observed to stdout, one check a line:
+#   NAME<TAB>VALUE
+# The same scenario under C veth and under veth_rs (kind=veth) must give
+# the same lines (qemu/containers_report.py compares them by NAME). A
+# check made with `expect` must also have its expected value under each
+# driver: a line "FAIL<TAB>NAME<TAB>wanted ... got ..." goes to
+# $CT_FAILS, so a stack that breaks the same way under both drivers still
+# fails. Values are normalised: no ifindex, MAC, random device name,
+# nsid, counter or time.
+
+CT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CT_FAILS=${CT_FAILS:-/dev/stderr}
+# The payload of the TCP transfers (made once per boot by the guest
+# script, so both drivers send the same bytes).
+CT_PAYLOAD=${CT_PAYLOAD:-/tmp/veth_rs-ct-payload}
+
+# obs NAME VALUE: one observation (a multi-line VALUE gives one line each,
+# numbered, so a changed line is told from a missing one).
+obs() {
+	local name=$1 i=0 line
+	shift
+	if [ -z "$*" ]; then
+		printf '%s\t%s\n' "$name" "(empty)"
+		return
+	fi
+	while IFS= read -r line; do
+		i=$((i + 1))
+		printf '%s\t%s\n' "$name#$i" "$line"
+	done <<<"$*"
+}
+
+# expect NAME WANTED GOT: an observation that must also be WANTED.
+expect() {
+	printf '%s\t%s\n' "$1" "$3"
+	[ "$3" = "$2" ] || printf 'FAIL\t%s\twanted "%s", got "%s"\n' "$1" "$2" "$3" >>"$CT_FAILS"
+}
+
+# rc CMD...: runs CMD, prints its exit status (its output is dropped).
+rc() {
+	"$@" >/dev/null 2>&1
+	echo $?
+}
+
+# The jq program that turns `ip -j -d link` into normalised lines: the
+# random part of CNI's host-side names (veth + 8 hex digits) is replaced,
+# MACs, ifindexes and nsids are left out; the peer's namespace is said as
+# "other netns" or "same netns".
+CT_JQ_NAME='def nm: if . == null then "-" else sub("^veth[0-9a-f]{8}$"; "veth<random>") end;'
+CT_JQ_LINKS="$CT_JQ_NAME"'
+  .[] | select(.ifname != "lo" and (.ifname | test("^(ip_vti0|ip6_vti0|sit0|ip6tnl0|ip6gre0|gre0|gretap0|erspan0|tunl0)$") | not))
+  | "link \(.ifname | nm) kind=\(.linkinfo.info_kind // "-")"
+    + " master=\(.master | nm) flags=\(.flags | sort | join(","))"
+    + " operstate=\(.operstate) mtu=\(.mtu) min_mtu=\(.min_mtu) max_mtu=\(.max_mtu)"
+    + " qdisc=\(.qdisc) txqlen=\(.txqlen // "-") txq=\(.num_tx_queues) rxq=\(.num_rx_queues)"
+    + " gso_max_size=\(.gso_max_size) gso_max_segs=\(.gso_max_segs) tso_max_size=\(.tso_max_size)"
+    + " gro_max_size=\(.gro_max_size) promiscuity=\(.promiscuity) allmulti=\(.allmulti // "-")"
+    + " peer=\(if .link_netnsid != null then "other-netns" elif .link != null then "same-netns" else "-" end)"
+    + " brport=\(.linkinfo.info_slave_data.state // "-")"'
+# Addresses: IPv6 link-local ones come from the MAC, so only their count.
+CT_JQ_ADDRS="$CT_JQ_NAME"'
+  .[] | .ifname as $d | select($d != "lo") | .addr_info[]
+  | if (.local | startswith("fe80:")) then "addr \($d | nm) link-local-v6 scope=\(.scope)"
+    else "addr \($d | nm) \(.family) \(.local)/\(.prefixlen) scope=\(.scope)" end'
+CT_JQ_ROUTES="$CT_JQ_NAME"'
+  .[] | "route \(.dst) via=\(.gateway // "-") dev=\(.dev | nm) proto=\(.protocol // "-") scope=\(.scope // "-") src=\(.prefsrc // "-")"'
+
+# snap [NETNS]: the links, addresses and routes of a namespace (the init
+# namespace without one), normalised and sorted.
+snap() {
+	local ipn=(ip)
+	[ -n "${1:-}" ] && ipn=(ip -n "$1")
+	{
+		"${ipn[@]}" -j -d link show | jq -r "$CT_JQ_LINKS"
+		"${ipn[@]}" -j addr show | jq -r "$CT_JQ_ADDRS"
+		"${ipn[@]}" -j -4 route show table main | jq -r "$CT_JQ_ROUTES"
+		"${ipn[@]}" -j -6 route show table main | jq -r "$CT_JQ_ROUTES"
+	} | sort
+}
+
+# veth_count [NETNS]: how many devices of kind veth a namespace has.
+veth_count() {
+	local ipn=(ip)
+	[ -n "${1:-}" ] && ipn=(ip -n "$1")
+	"${ipn[@]}" -j -d link show | jq '[.[] | select(.linkinfo.info_kind == "veth")] | length'
+}
+
+# ethtool_driver NETNS DEV: the driver name ethtool reports for DEV.
+ethtool_driver() {
+	ip netns exec "$1" ethtool -i "$2" 2>/dev/null | awk '/^driver:/ {print $2}'
+}
+
+# nat_rules: the nat table as iptables-save prints it, without counters
+# and comments of the dump itself.
+nat_rules() {
+	iptables-save -t nat 2>&1 | grep -vE '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+}
+
+# ping_ok [NETNS] ADDR: "ok" when 3 pings get 3 answers, else the loss.
+ping_ok() {
+	local pre=() out
+	[ $# -gt 1 ] && { pre=(ip netns exec "$1"); shift; }
+	out=$("${pre[@]}" ping -c 3 -i 0.3 -W 5 "$1" 2>&1)
+	if [ $? = 0 ] && grep -q ' 0% packet loss' <<<"$out"; then
+		echo ok
+	else
+		echo "lost: $(grep -o '[0-9.]*% packet loss' <<<"$out" || echo "${out##*$'\n'}")"
+	fi
+}
+
+# tcp_sha SERVER_NETNS ADDR CLIENT_NETNS|-: sends $CT_PAYLOAD from CLIENT_NETNS
+# ('-': the init namespace) to a socat listener in SERVER_NETNS at ADDR over
+# TCP, and prints "ok" when the received bytes have the payload's SHA-256.
+tcp_sha() {
+	local srv=$1 addr=$2 cli=$3 port=${4:-5201} recv want got pid pre=()
+	recv=$(mktemp)
+	[ "$cli" != - ] && pre=(ip netns exec "$cli")
+	ip netns exec "$srv" timeout 60 socat -u "TCP-LISTEN:$port,reuseaddr" "OPEN:$recv,creat,trunc" &
+	pid=$!
+	# The listener is up once ss shows it (no sleep guessed).
+	for _ in $(seq 50); do
+		ip netns exec "$srv" ss -Hltn "sport = :$port" | grep -q LISTEN && break
+		sleep 0.2
+	done
+	"${pre[@]}" timeout 60 socat -u "FILE:$CT_PAYLOAD" "TCP:$addr:$port,connect-timeout=10" 2>/dev/null
+	wait "$pid"
+	want=$(sha256sum <"$CT_PAYLOAD" | cut -d' ' -f1)
+	got=$(sha256sum <"$recv" | cut -d' ' -f1)
+	if [ "$want" = "$got" ]; then
+		echo ok
+	else
+		echo "sha256 differs ($(stat -c %s "$recv") of $(stat -c %s "$CT_PAYLOAD") bytes received)"
+	fi
+	rm -f "$recv"
+}
+
+# peer_seen SERVER_NETNS ADDR CLIENT_NETNS: the source address a TCP
+# listener in SERVER_NETNS sees for a connection from CLIENT_NETNS (NAT).
+peer_seen() {
+	local srv=$1 addr=$2 cli=$3 port=5301 pid out
+	out=$(mktemp)
+	ip netns exec "$srv" timeout 30 socat -u "TCP-LISTEN:$port,reuseaddr" SYSTEM:'echo $SOCAT_PEERADDR' >"$out" &
+	pid=$!
+	for _ in $(seq 50); do
+		ip netns exec "$srv" ss -Hltn "sport = :$port" | grep -q LISTEN && break
+		sleep 0.2
+	done
+	ip netns exec "$cli" timeout 30 socat -u - "TCP:$addr:$port,connect-timeout=10" </dev/null 2>/dev/null
+	wait "$pid"
+	cat "$out"
+	rm -f "$out"
+}
+
+# The "outside" of the NAT checks: namespace ct-out, reached from the init
+# namespace through a pair of the driver under test (192.0.2.1 here,
+# 192.0.2.2 there), and no route back to the containers' subnets: only
+# masqueraded traffic gets an answer.
+outside_up() {
+	ip netns add ct-out
+	ip link add ct-o0 type veth peer name ct-o1 netns ct-out
+	ip addr add 192.0.2.1/24 dev ct-o0
+	ip link set ct-o0 up
+	ip -n ct-out addr add 192.0.2.2/24 dev ct-o1
+	ip -n ct-out link set ct-o1 up
+	ip -n ct-out link set lo up
+}
+outside_down() {
+	ip link del ct-o0 2>/dev/null
+	ip netns del ct-out 2>/dev/null
+}
+
+# cni PLUGIN COMMAND CONTAINERID NETNS IFNAME CONFIG: runs a CNI plugin as
+# a runtime does (libcni's environment, the network configuration on
+# stdin), prints its stdout (the result, or the error object) and returns
+# its exit status.
+cni() {
+	env CNI_COMMAND="$2" CNI_CONTAINERID="$3" CNI_NETNS="/run/netns/$4" CNI_IFNAME="$5" \
+		CNI_PATH=/usr/lib/cni "/usr/lib/cni/$1" <<<"$6"
+}
+# with_prev CONFIG RESULT: the configuration with RESULT as prevResult,
+# as libcni passes it to CHECK and DEL (from its cache of the ADD).
+with_prev() {
+	jq -c --argjson r "$2" '. + {prevResult: $r}' <<<"$1"
+}
+# The normalised form of a CNI result: interface names without their
+# random part, MACs left out.
+CT_JQ_RESULT="$CT_JQ_NAME"'
+  {cniVersion, interfaces: [.interfaces[]? | {name: (.name | nm), sandbox: (.sandbox // "-"),
+   mac: (if .mac then "<mac>" else "-" end)}], ips, routes, dns, code, msg}'
