@@ -35,20 +35,10 @@ t0=$SECONDS
 
 kdir=$("$VETH_RS_TOP/qemu/kernel.sh" selftests)
 # veth_rs.ko for the selftests kernel, built from a copy of the sources
-# (as qemu/selftests.sh does, in a folder of its own).
+# (qemu/common.sh's sync_sources), in a folder of its own.
 build=$VETH_RS_CACHE/build-containers
-sync_file() {
-	mkdir -p "$(dirname "$2")"
-	cmp -s "$1" "$2" || cp "$1" "$2"
-}
-(cd "$VETH_RS_TOP" && ls *.rs Kbuild Makefile bindings/*.[ch] $(find netdev -name '*.rs' 2>/dev/null)) |
-	while read -r f; do sync_file "$VETH_RS_TOP/$f" "$build/$f"; done
-rm -rf "$build/qemu" && cp -rp "$VETH_RS_TOP/qemu" "$build/qemu"
-msg "building veth_rs.ko against the selftests kernel in $build"
-make -s -C "$build" FLAVOUR=selftests KDIR="$kdir" modules >&2
-ko=$build/veth_rs.ko
-vermagic=$("$VETH_RS_TOP/qemu/chroot" modinfo -F vermagic "$ko")
-case $vermagic in "$(cat "$kdir/include/config/kernel.release") "*) ;; *) die "$ko is for '$vermagic', not the selftests kernel" ;; esac
+sync_sources "$VETH_RS_TOP" "$build"
+ko=$(module_for "$build" selftests "$kdir")
 # The guest's root: the base rootfs plus the container packages.
 export VETH_RS_ROOTFS_LAYER=containers
 "$VETH_RS_TOP/qemu/rootfs-layer.sh"
