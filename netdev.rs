@@ -38,6 +38,8 @@ mod peer;
 mod rtnl;
 mod skbf;
 mod skbuff;
+#[cfg(veth_rs_kunit)]
+mod tests;
 mod xdp;
 pub(crate) use device::{state, Device, Net, Stats64};
 use ethtool::SsetCount;

@@ -385,6 +385,24 @@ impl<T: Driver> Device<T> {
 }
 
 /// The statistics of a device (`struct rtnl_link_stats64`).
+///
+/// # Examples
+///
+/// What a pair device's `get_stats64` adds up: its own transmit counters,
+/// and what its peer sent as what it received.
+///
+/// ```
+/// use crate::netdev::Stats64;
+///
+/// let mut tot = Stats64::new();
+/// tot.add_tx(3, 180);
+/// let mut peer = Stats64::new();
+/// peer.add_tx(2, 120);
+/// let (packets, bytes) = peer.tx();
+/// tot.add_rx(packets, bytes);
+/// tot.set_dropped(0, 1);
+/// assert_eq!(tot.tx(), (3, 180));
+/// ```
 #[repr(transparent)]
 pub(crate) struct Stats64(bindings::rtnl_link_stats64);
 
@@ -399,16 +417,22 @@ impl Stats64 {
         (self.0.tx_packets, self.0.tx_bytes)
     }
 
-    /// Adds received packets and bytes.
+    /// Adds received packets and bytes (wrapping, as the C counters do).
     pub(crate) fn add_rx(&mut self, packets: u64, bytes: u64) {
-        self.0.rx_packets += packets;
-        self.0.rx_bytes += bytes;
+        self.0.rx_packets = self.0.rx_packets.wrapping_add(packets);
+        self.0.rx_bytes = self.0.rx_bytes.wrapping_add(bytes);
     }
 
-    /// Adds transmitted packets and bytes.
+    /// Adds transmitted packets and bytes (wrapping, as the C counters do).
     pub(crate) fn add_tx(&mut self, packets: u64, bytes: u64) {
-        self.0.tx_packets += packets;
-        self.0.tx_bytes += bytes;
+        self.0.tx_packets = self.0.tx_packets.wrapping_add(packets);
+        self.0.tx_bytes = self.0.tx_bytes.wrapping_add(bytes);
+    }
+
+    /// The C structure, for the KUnit suites.
+    #[cfg(veth_rs_kunit)]
+    pub(super) fn raw(&self) -> &bindings::rtnl_link_stats64 {
+        &self.0
     }
 
     /// Sets the tx and rx drop counts.

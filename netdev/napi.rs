@@ -375,6 +375,24 @@ impl<T: Driver> NapiRx<'_, T> {
 ///
 /// Only made by the poll trampoline, for a queue whose NAPI is enabled and
 /// scheduled on this CPU, with `done == 0`; `done <= budget`.
+///
+/// # Examples
+///
+/// A poll that hands what its ring holds to GRO, up to the budget; the
+/// only way to return from it is [`Napi::complete`]:
+///
+/// ```no_run
+/// use crate::netdev::{Driver, Napi, PollDone, RingItem};
+///
+/// fn poll<'a, T: Driver>(mut napi: Napi<'a, T>) -> PollDone<'a> {
+///     while let Some(item) = napi.consume() {
+///         if let RingItem::Skb(skb) = item {
+///             napi.gro_receive(skb);
+///         }
+///     }
+///     napi.complete()
+/// }
+/// ```
 pub(crate) struct Napi<'a, T: Driver> {
     rq: &'a RxQueue<T>,
     budget: u32,

@@ -155,6 +155,22 @@ impl IfInfo {
 
 /// The attributes nested in a peer attribute (`VETH_INFO_PEER`): an
 /// `ifinfomsg` followed by IFLA attributes, parsed into a table.
+///
+/// # Examples
+///
+/// The peer's MTU, if the request gives one:
+///
+/// ```no_run
+/// use crate::netdev::{ifla, veth_info, Attrs, ExtAck, PeerAttrs};
+///
+/// fn peer_mtu(data: &Attrs<'_>, extack: &ExtAck) -> Result<Option<u32>> {
+///     let Some(nla) = data.get(veth_info::PEER) else {
+///         return Ok(None);
+///     };
+///     let peer = PeerAttrs::parse(nla, extack)?;
+///     Ok(peer.attrs().get(ifla::MTU).and_then(|a| a.as_u32()))
+/// }
+/// ```
 pub(crate) struct PeerAttrs<'a> {
     ifm: IfInfo,
     table: [*mut bindings::nlattr; ifla::MAX + 1],
@@ -239,6 +255,22 @@ impl<'a> NewLinkParams<'a> {
 }
 
 /// A netlink attribute policy entry (`struct nla_policy`).
+///
+/// # Examples
+///
+/// veth's policy of IFLA_INFO_DATA: `VETH_INFO_PEER` holds at least an
+/// `ifinfomsg`.
+///
+/// ```
+/// use crate::netdev::{veth_info, Policy, IFINFOMSG_LEN};
+///
+/// const POLICY: [Policy; veth_info::MAX + 1] = {
+///     let mut p = [Policy::NONE; veth_info::MAX + 1];
+///     p[veth_info::PEER] = Policy::min_len(IFINFOMSG_LEN);
+///     p
+/// };
+/// assert_eq!(POLICY.len(), veth_info::MAX + 1);
+/// ```
 #[repr(transparent)]
 pub(crate) struct Policy(bindings::nla_policy);
 

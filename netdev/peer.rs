@@ -24,6 +24,25 @@ use core::{
 /// `tracker`: the reference keeps the device from being freed. It is
 /// published and cleared only under RTNL; readers see it under RCU, and the
 /// device is freed only an RCU grace period after it is cleared.
+///
+/// # Examples
+///
+/// Published under RTNL, and only with a registered device; read under
+/// RCU, for no longer than the read-side section:
+///
+/// ```no_run
+/// use crate::netdev::{state::Registered, Device, Driver, PeerLink, Rtnl};
+/// use kernel::sync::rcu;
+///
+/// fn link<T: Driver>(link: &PeerLink<T>, peer: &Device<T, Registered>, rtnl: &Rtnl) {
+///     link.publish(peer, rtnl);
+/// }
+///
+/// fn peer_ifindex<T: Driver>(link: &PeerLink<T>) -> Option<i32> {
+///     let rcu = rcu::read_lock();
+///     link.get(&rcu).map(|peer| peer.ifindex())
+/// }
+/// ```
 pub(crate) struct PeerLink<T: Driver> {
     ptr: AtomicPtr<bindings::net_device>,
     tracker: UnsafeCell<bindings::netdevice_tracker>,
