@@ -8,9 +8,7 @@
 //! C headers: [`include/net/xdp.h`](srctree/include/net/xdp.h),
 //! [`include/linux/filter.h`](srctree/include/linux/filter.h).
 
-use super::{
-    bindings, features, skbf, Device, Driver, Napi, NapiRx, Rtnl, RxQueue, SkBuff, RING_SIZE,
-};
+use super::{bindings, features, skbf, Device, Driver, Napi, NapiRx, Rtnl, RxQueue, SkBuff};
 use core::{
     marker::PhantomData,
     ops::Range,
@@ -575,18 +573,6 @@ impl<T: Driver> Device<T> {
             }
         }
     }
-
-    /// The receive queue that `ndo_xdp_xmit` on the current CPU uses
-    /// (veth.c's `veth_select_rxq`).
-    pub(crate) fn select_rx_queue(&self) -> Option<&RxQueue<T>> {
-        let n = self.real_num_rx_queues().max(1);
-        // Callers run with BHs off (`ndo_xdp_xmit`, a NAPI poll), so the
-        // CPU cannot change under them; elsewhere DEBUG_PREEMPT would warn.
-        // SAFETY: No memory-safety precondition: a stale CPU number only
-        // changes the queue chosen.
-        let cpu = unsafe { bindings::veth_rs_smp_processor_id() };
-        self.rx_queues().get((cpu % n) as usize)
-    }
 }
 
 impl<T: Driver> RxQueue<T> {
@@ -602,13 +588,13 @@ impl<T: Driver> RxQueue<T> {
         self.xdp.reg.store(false, Ordering::Relaxed);
     }
 
-    /// Makes the queue's page pool, if it has none.
-    pub(super) fn page_pool_create(&self) -> Result {
+    /// Makes the queue's page pool of `size` pages, if it has none.
+    pub(super) fn page_pool_create(&self, size: u32) -> Result {
         if !self.xdp.page_pool.load(Ordering::Relaxed).is_null() {
             return Ok(());
         }
         // SAFETY: The queue's device is valid; pools are made under RTNL.
-        let pool = unsafe { bindings::veth_rs_page_pool_create(self.dev_ptr(), RING_SIZE as u32) };
+        let pool = unsafe { bindings::veth_rs_page_pool_create(self.dev_ptr(), size) };
         let pool = from_err_ptr(pool)?;
         self.xdp.page_pool.store(pool, Ordering::Relaxed);
         Ok(())
