@@ -187,6 +187,11 @@ const VETH_XDP_HEADROOM: u32 = netdev::PACKET_HEADROOM + netdev::NET_IP_ALIGN;
 /// Size of each receive queue's ring, and of its page pool.
 const VETH_RING_SIZE: u32 = 256;
 
+/// Frames a poll gathers before sending them on: its `XDP_TX` bulk queue
+/// (`VETH_XDP_TX_BULK_SIZE`) and the frames it passes to the stack
+/// (`VETH_XDP_BATCH`), 16 each.
+type VethBatch = FrameBatch<16>;
+
 /// The receive queue that `ndo_xdp_xmit` (or `XDP_TX`) on this CPU fills;
 /// callers run with BHs off, so the CPU does not change under them.
 #[inline]
@@ -223,7 +228,7 @@ fn veth_xdp_xmit(dev: &Device<Veth>, frames: &XdpFrames<'_>, flags: u32, ndo_xmi
 }
 
 /// Sends the `XDP_TX` frames of a poll of `rq` out through the peer.
-fn veth_xdp_flush_bq(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
+fn veth_xdp_flush_bq(rq: &RxQueue<Veth>, bq: &mut VethBatch) {
     let (sent, drops) = bq.flush(rq.dev(), |frames| veth_xdp_xmit(rq.dev(), frames, 0, false));
     let s = rq.drv();
     VethRqStats::add(&s.xdp_tx, u64::from(sent));
@@ -231,7 +236,7 @@ fn veth_xdp_flush_bq(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
 }
 
 /// Flushes the `XDP_TX` frames and makes the peer's queue poll them.
-fn veth_xdp_flush(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
+fn veth_xdp_flush(rq: &RxQueue<Veth>, bq: &mut VethBatch) {
     let rcu = rcu::read_lock();
     veth_xdp_flush_bq(rq, bq);
     let Some(rcv) = rq.dev().drv_priv().peer.get(&rcu) else {
@@ -246,7 +251,7 @@ fn veth_xdp_flush(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
 /// on to the stack.
 fn veth_xdp_verdict<P>(
     rq: &RxQueue<Veth>,
-    bq: &mut FrameBatch,
+    bq: &mut VethBatch,
     st: &mut PollStats,
     verdict: XdpVerdict<P>,
 ) -> Option<P> {
@@ -651,8 +656,8 @@ impl Driver for Veth {
         let mut napi = napi;
         let mut st = PollStats::default();
         // Frames sent back out by XDP_TX, and frames passed to the stack.
-        let mut bq = FrameBatch::new();
-        let mut pass = FrameBatch::new();
+        let mut bq = VethBatch::new();
+        let mut pass = VethBatch::new();
         let prog = napi.xdp_prog();
 
         napi.return_frame_no_direct(true);
