@@ -358,8 +358,10 @@ mod netlink_tests {
         b.nest_end(peer);
         b.nest_end(outer);
         let ack = no_ack();
-        // The outer attribute's payload is the peer attribute.
-        assert_eq!(b.at(outer).data().len(), b.len - 8);
+        // The outer attribute's payload is the peer attribute, whose
+        // payload is the rest.
+        assert_eq!(b.at(outer).data().len(), b.len - 4);
+        assert_eq!(b.at(peer).data().len(), b.len - 8);
         let p = PeerAttrs::parse(b.at(peer), &ack)?;
         assert_eq!(p.ifinfo().index(), 7);
         let tb = p.attrs();
