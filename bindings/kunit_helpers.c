@@ -4,7 +4,8 @@
  * into veth_rs.ko only with CONFIG_KUNIT: the static inline skb helpers
  * that netdev/skbf.rs re-implements in Rust, so that the suites compare
  * the two on the same skbs, and the inline allocators the suites build
- * those skbs with. One call each, no logic.
+ * those skbs (and a device with per-CPU stats) with. One call each, no
+ * logic.
  */
 
 #include "veth_rs_helper.h"
@@ -84,4 +85,20 @@ u16 veth_rs_kunit_skb_mac_header_field(const struct sk_buff *skb)
 __be16 veth_rs_kunit_skb_protocol(const struct sk_buff *skb)
 {
 	return skb->protocol;
+}
+
+struct net_device *veth_rs_kunit_alloc_netdev(void)
+{
+	return alloc_netdev(0, "vrkunit%d", NET_NAME_ENUM, ether_setup);
+}
+
+int veth_rs_kunit_alloc_tstats(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+void veth_rs_kunit_free_tstats(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
 }

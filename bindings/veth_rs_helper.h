@@ -156,5 +156,8 @@ int veth_rs_kunit_skb_mac_offset(const struct sk_buff *skb);
 void veth_rs_kunit_skb_reset_mac_header(struct sk_buff *skb);
 u16 veth_rs_kunit_skb_mac_header_field(const struct sk_buff *skb);
 __be16 veth_rs_kunit_skb_protocol(const struct sk_buff *skb);
+struct net_device *veth_rs_kunit_alloc_netdev(void);
+int veth_rs_kunit_alloc_tstats(struct net_device *dev);
+void veth_rs_kunit_free_tstats(struct net_device *dev);
 
 #endif

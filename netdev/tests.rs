@@ -524,10 +524,87 @@ mod names_tests {
     }
 }
 
+/// A driver for the per-CPU stats case: only its type is used.
+struct KunitDrv;
+
+#[kernel::macros::vtable]
+impl super::Driver for KunitDrv {
+    type Priv = ();
+    type RqPriv = ();
+    const MAX_TYPE: usize = 0;
+    const PEER_TYPE: u16 = 0;
+    const POLICY: &'static [super::Policy] = &[super::Policy::NONE];
+
+    fn setup(_dev: &mut super::SetupDevice<'_, Self>) {}
+
+    fn newlink(
+        _dev: super::LinkDevice<'_, Self>,
+        _params: &super::NewLinkParams<'_>,
+        _extack: &super::ExtAck,
+        _ops: &super::LinkOps<Self>,
+        _rtnl: &super::Rtnl,
+    ) -> kernel::error::Result {
+        Err(kernel::error::code::EOPNOTSUPP)
+    }
+
+    fn start_xmit(
+        skb: super::SkBuff,
+        _dev: &super::Device<Self, super::state::Registered>,
+    ) -> super::TxStatus {
+        skb.consume();
+        super::TxStatus::Ok
+    }
+}
+
+/// A device allocated (`alloc_netdev`, never registered) with per-CPU
+/// stats (`dev->tstats`), freed on drop.
+struct StatsDev(core::ptr::NonNull<super::bindings::net_device>);
+
+impl StatsDev {
+    fn new() -> kernel::error::Result<Self> {
+        use super::bindings;
+        // SAFETY: No preconditions (process context).
+        let dev = core::ptr::NonNull::new(unsafe { bindings::veth_rs_kunit_alloc_netdev() })
+            .ok_or(kernel::error::code::ENOMEM)?;
+        // SAFETY: `dev` is a new, unregistered device that we own.
+        let err = unsafe { bindings::veth_rs_kunit_alloc_tstats(dev.as_ptr()) };
+        if err != 0 {
+            // SAFETY: Never registered: `free_netdev` frees it at once.
+            unsafe { bindings::free_netdev(dev.as_ptr()) };
+            return Err(kernel::error::Error::from_errno(err));
+        }
+        Ok(Self(dev))
+    }
+
+    /// The device as the per-CPU stats methods take it.
+    fn dev(&self) -> &super::Device<KunitDrv, super::state::Registered> {
+        // SAFETY: The device is valid while `self` lives. It was neither
+        // made by `KunitDrv`'s link operations nor registered, which the
+        // type's invariant asks for: the only methods called on it,
+        // `tx_stats_add` and `fetch_sw_stats`, use nothing but
+        // `dev->tstats`, which `new` allocated (what registration does).
+        unsafe { super::Device::from_raw(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for StatsDev {
+    fn drop(&mut self) {
+        // SAFETY: Allocated by `new`; the stats first (`free_netdev` of an
+        // unregistered device does not free them), then the device,
+        // never registered, so freed at once.
+        unsafe {
+            super::bindings::veth_rs_kunit_free_tstats(self.0.as_ptr());
+            super::bindings::free_netdev(self.0.as_ptr());
+        }
+    }
+}
+
 #[kernel::macros::kunit_tests(veth_rs_stats)]
 mod stats_tests {
     use super::super::{bindings, Stats64};
+    use super::StatsDev;
     use core::mem::{align_of, size_of};
+    use kernel::prelude::*;
 
     /// `ndo_get_stats64` hands the layer a `struct rtnl_link_stats64`
     /// that it uses as a `Stats64`.
@@ -579,5 +656,28 @@ mod stats_tests {
         s.add_rx(u64::MAX, 0);
         s.add_rx(1, 0);
         assert_eq!(s.raw().rx_packets, 0);
+    }
+
+    /// The per-CPU transmit counters (`dev_sw_netstats_tx_add`) and their
+    /// sum over the CPUs (`dev_fetch_sw_netstats`), which adds to what the
+    /// stats held.
+    #[test]
+    fn per_cpu_tx() -> Result {
+        let d = StatsDev::new()?;
+        let dev = d.dev();
+        let mut s = Stats64::new();
+        dev.fetch_sw_stats(&mut s);
+        assert_eq!(s.tx(), (0, 0));
+        dev.tx_stats_add(1, 100);
+        dev.tx_stats_add(1, 100);
+        dev.tx_stats_add(3, 60);
+        dev.fetch_sw_stats(&mut s);
+        assert_eq!(s.tx(), (5, 260));
+        assert_eq!(s.raw().rx_packets, 0);
+        let mut s = Stats64::new();
+        s.add_tx(10, 1000);
+        dev.fetch_sw_stats(&mut s);
+        assert_eq!(s.tx(), (15, 1260));
+        Ok(())
     }
 }
