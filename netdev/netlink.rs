@@ -40,6 +40,24 @@ pub(crate) mod veth_info {
 }
 
 /// The netlink extended ack of a request.
+///
+/// # Examples
+///
+/// Refusing a request with a message for `ip` to print:
+///
+/// ```no_run
+/// use crate::netdev::{ifla, ExtAck, NewLinkParams};
+///
+/// fn check_mtu(params: &NewLinkParams<'_>, extack: &ExtAck) -> Result {
+///     match params.tb().get(ifla::MTU).and_then(|a| a.as_u32()) {
+///         Some(mtu) if mtu < 68 => {
+///             extack.set_msg(c"MTU too small");
+///             Err(EINVAL)
+///         }
+///         _ => Ok(()),
+///     }
+/// }
+/// ```
 pub(crate) struct ExtAck(*mut bindings::netlink_ext_ack);
 
 impl ExtAck {
