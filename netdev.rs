@@ -38,12 +38,14 @@ mod peer;
 mod rtnl;
 mod skbf;
 mod skbuff;
+#[cfg(veth_rs_kunit)]
+mod tests;
 mod xdp;
 pub(crate) use device::{state, Device, Net, Stats64};
 use ethtool::SsetCount;
 pub(crate) use ethtool::{Channels, DrvInfo, LinkSettings, Strings, ETH_SS_STATS};
+use napi::RqTable;
 pub(crate) use napi::{Napi, NapiRx, PollDone, RxQueue};
-use napi::{RqTable, RING_SIZE};
 use netlink::Attr;
 pub(crate) use netlink::{
     ifla, veth_info, Attrs, ExtAck, IfInfo, NewLinkParams, PeerAttrs, Policy, IFINFOMSG_LEN,
@@ -168,6 +170,16 @@ struct PrivArea<T: Driver> {
     /// to ethtool (see [`SsetCount`]); under RTNL.
     sset_count: SsetCount,
     drv: T::Priv,
+}
+
+/// The number of the CPU this runs on (`smp_processor_id`). Meant for
+/// code that runs with BHs off (`ndo_xdp_xmit`, a NAPI poll), where the
+/// CPU cannot change; elsewhere the answer may be stale at once (and
+/// `CONFIG_DEBUG_PREEMPT` warns), which is no memory-safety matter.
+#[inline]
+pub(crate) fn processor_id() -> u32 {
+    // SAFETY: No memory-safety precondition.
+    unsafe { bindings::veth_rs_smp_processor_id() }
 }
 
 /// The number of possible CPUs (`num_possible_cpus`).

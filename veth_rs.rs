@@ -184,6 +184,22 @@ fn veth_stats_rx(dev: &Device<Veth>) -> VethStatsRx {
 /// Headroom of the buffers XDP runs on (veth.c's `VETH_XDP_HEADROOM`).
 const VETH_XDP_HEADROOM: u32 = netdev::PACKET_HEADROOM + netdev::NET_IP_ALIGN;
 
+/// Size of each receive queue's ring, and of its page pool.
+const VETH_RING_SIZE: u32 = 256;
+
+/// Frames a poll gathers before sending them on: its `XDP_TX` bulk queue
+/// (`VETH_XDP_TX_BULK_SIZE`) and the frames it passes to the stack
+/// (`VETH_XDP_BATCH`), 16 each.
+type VethBatch = FrameBatch<16>;
+
+/// The receive queue that `ndo_xdp_xmit` (or `XDP_TX`) on this CPU fills;
+/// callers run with BHs off, so the CPU does not change under them.
+#[inline]
+fn veth_select_rxq(rcv: &Device<Veth>) -> Option<&RxQueue<Veth>> {
+    let n = rcv.real_num_rx_queues().max(1);
+    rcv.rx_queues().get((netdev::processor_id() % n) as usize)
+}
+
 /// Queues frames to the peer's receive ring: from `ndo_xdp_xmit`
 /// (`ndo_xmit`, counted on the peer's queue) or from this end's `XDP_TX`.
 /// The peer must have NAPI on (GRO or a program), or nothing is sent.
@@ -193,7 +209,7 @@ fn veth_xdp_xmit(dev: &Device<Veth>, frames: &XdpFrames<'_>, flags: u32, ndo_xmi
     }
     let rcu = rcu::read_lock();
     let rcv = dev.drv_priv().peer.get(&rcu).ok_or(ENXIO)?;
-    let rq = rcv.select_rx_queue().ok_or(ENXIO)?;
+    let rq = veth_select_rxq(rcv).ok_or(ENXIO)?;
     let napi = rq.napi(&rcu).ok_or(ENXIO)?;
 
     let max_len = rcv.mtu() + rcv.hard_header_len() + netdev::VLAN_HLEN;
@@ -212,7 +228,7 @@ fn veth_xdp_xmit(dev: &Device<Veth>, frames: &XdpFrames<'_>, flags: u32, ndo_xmi
 }
 
 /// Sends the `XDP_TX` frames of a poll of `rq` out through the peer.
-fn veth_xdp_flush_bq(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
+fn veth_xdp_flush_bq(rq: &RxQueue<Veth>, bq: &mut VethBatch) {
     let (sent, drops) = bq.flush(rq.dev(), |frames| veth_xdp_xmit(rq.dev(), frames, 0, false));
     let s = rq.drv();
     VethRqStats::add(&s.xdp_tx, u64::from(sent));
@@ -220,13 +236,13 @@ fn veth_xdp_flush_bq(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
 }
 
 /// Flushes the `XDP_TX` frames and makes the peer's queue poll them.
-fn veth_xdp_flush(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
+fn veth_xdp_flush(rq: &RxQueue<Veth>, bq: &mut VethBatch) {
     let rcu = rcu::read_lock();
     veth_xdp_flush_bq(rq, bq);
     let Some(rcv) = rq.dev().drv_priv().peer.get(&rcu) else {
         return;
     };
-    if let Some(napi) = rcv.select_rx_queue().and_then(|q| q.napi(&rcu)) {
+    if let Some(napi) = veth_select_rxq(rcv).and_then(|q| q.napi(&rcu)) {
         napi.kick();
     }
 }
@@ -235,7 +251,7 @@ fn veth_xdp_flush(rq: &RxQueue<Veth>, bq: &mut FrameBatch) {
 /// on to the stack.
 fn veth_xdp_verdict<P>(
     rq: &RxQueue<Veth>,
-    bq: &mut FrameBatch,
+    bq: &mut VethBatch,
     st: &mut PollStats,
     verdict: XdpVerdict<P>,
 ) -> Option<P> {
@@ -263,7 +279,7 @@ fn veth_enable_xdp(dev: &Device<Veth>, rtnl: &Rtnl) -> Result {
     let napi_already_on = veth_gro_requested(dev) && dev.is_up();
     let n = dev.real_num_rx_queues();
     if !dev.xdp_rxq_registered() {
-        dev.napi_enable_range(0..n, rtnl)?;
+        dev.napi_enable_range(0..n, VETH_RING_SIZE, rtnl)?;
         if let Err(e) = dev.xdp_rxq_reg_range(0..n, rtnl) {
             if !napi_already_on {
                 dev.napi_del_range(0..n, rtnl);
@@ -311,14 +327,14 @@ fn veth_enable_range_safe(dev: &Device<Veth>, start: u32, end: u32, rtnl: &Rtnl)
         return Ok(());
     }
     if dev.has_xdp_prog(rtnl) {
-        dev.napi_enable_range(start..end, rtnl)?;
+        dev.napi_enable_range(start..end, VETH_RING_SIZE, rtnl)?;
         if let Err(e) = dev.xdp_rxq_reg_range(start..end, rtnl) {
             dev.napi_del_range(start..end, rtnl);
             return Err(e);
         }
         dev.xdp_publish_range(start..end, rtnl);
     } else if veth_gro_requested(dev) {
-        dev.napi_enable_range(start..end, rtnl)?;
+        dev.napi_enable_range(start..end, VETH_RING_SIZE, rtnl)?;
     }
     Ok(())
 }
@@ -640,8 +656,8 @@ impl Driver for Veth {
         let mut napi = napi;
         let mut st = PollStats::default();
         // Frames sent back out by XDP_TX, and frames passed to the stack.
-        let mut bq = FrameBatch::new();
-        let mut pass = FrameBatch::new();
+        let mut bq = VethBatch::new();
+        let mut pass = VethBatch::new();
         let prog = napi.xdp_prog();
 
         napi.return_frame_no_direct(true);
@@ -719,7 +735,7 @@ impl Driver for Veth {
         if dev.has_xdp_prog(rtnl) {
             veth_enable_xdp(dev, rtnl)?;
         } else if veth_gro_requested(dev) {
-            dev.napi_enable_range(0..dev.real_num_rx_queues(), rtnl)?;
+            dev.napi_enable_range(0..dev.real_num_rx_queues(), VETH_RING_SIZE, rtnl)?;
         }
 
         if peer.is_up() {
@@ -751,7 +767,7 @@ impl Driver for Veth {
         }
         let peer = dev.drv_priv().peer.get_rtnl(rtnl);
         if features & nf::GRO != 0 {
-            dev.napi_enable_range(0..dev.real_num_rx_queues(), rtnl)?;
+            dev.napi_enable_range(0..dev.real_num_rx_queues(), VETH_RING_SIZE, rtnl)?;
             if let Some(peer) = peer {
                 peer.set_xdp_redirect_target(true, rtnl);
             }

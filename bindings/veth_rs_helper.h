@@ -138,4 +138,26 @@ u32 veth_rs_skb_get_hash(struct sk_buff *skb);
 bool veth_rs_skb_l4_hash(const struct sk_buff *skb);
 int veth_rs_skb_vlan_tag(const struct sk_buff *skb, __be16 *proto, u16 *tci);
 
+/* For the KUnit suites of the layer (bindings/kunit_helpers.c). */
+struct sk_buff *veth_rs_kunit_alloc_skb(unsigned int size);
+void veth_rs_kunit_skb_reserve(struct sk_buff *skb, int len);
+struct sk_buff *veth_rs_kunit_skb_get(struct sk_buff *skb);
+struct page *veth_rs_kunit_alloc_page(void);
+void veth_rs_kunit_skb_add_rx_frag(struct sk_buff *skb, int i,
+				   struct page *page, int off, int size,
+				   unsigned int truesize);
+unsigned int veth_rs_kunit_skb_headroom(const struct sk_buff *skb);
+unsigned int veth_rs_kunit_skb_headlen(const struct sk_buff *skb);
+bool veth_rs_kunit_skb_is_nonlinear(const struct sk_buff *skb);
+unsigned int veth_rs_kunit_skb_end_offset(const struct sk_buff *skb);
+u8 veth_rs_kunit_skb_nr_frags(const struct sk_buff *skb);
+bool veth_rs_kunit_skb_shared(const struct sk_buff *skb);
+int veth_rs_kunit_skb_mac_offset(const struct sk_buff *skb);
+void veth_rs_kunit_skb_reset_mac_header(struct sk_buff *skb);
+u16 veth_rs_kunit_skb_mac_header_field(const struct sk_buff *skb);
+__be16 veth_rs_kunit_skb_protocol(const struct sk_buff *skb);
+struct net_device *veth_rs_kunit_alloc_netdev(void);
+int veth_rs_kunit_alloc_tstats(struct net_device *dev);
+void veth_rs_kunit_free_tstats(struct net_device *dev);
+
 #endif

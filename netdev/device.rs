@@ -127,12 +127,41 @@ impl<T: Driver> Device<T, state::Registered> {
     }
 
     /// Whether the device is registered and not being unregistered yet
-    /// (`NETREG_REGISTERED`): the state changes only under RTNL.
+    /// (`NETREG_REGISTERED`). It enters and leaves that state only under
+    /// RTNL, which the caller holds, so the answer holds while it does.
     fn is_listed(&self, _rtnl: &Rtnl) -> bool {
-        // SAFETY: `as_raw` is valid; `reg_state` is written under RTNL,
-        // which the caller holds.
-        let reg_state = unsafe { (*self.as_raw()).reg_state };
-        u32::from(reg_state) == bindings::netdev_reg_state_NETREG_REGISTERED
+        self.reg_state() == bindings::netdev_reg_state_NETREG_REGISTERED
+    }
+
+    /// The device's `reg_state`, read once (`READ_ONCE`): `netdev_run_todo`
+    /// writes `NETREG_UNREGISTERED` without RTNL.
+    pub(super) fn reg_state(&self) -> u32 {
+        // SAFETY: `as_raw` is valid; the volatile read of a `u8` is not
+        // torn, as the C side's `READ_ONCE` (writers use `WRITE_ONCE` or
+        // hold RTNL).
+        u32::from(unsafe { ptr::read_volatile(&raw const (*self.as_raw()).reg_state) })
+    }
+
+    /// Whether the device waits in a namespace's list of devices to
+    /// unregister (`dev->unreg_list_net` not empty), which
+    /// `unregister_netdevice_queue_net` puts a device of another namespace
+    /// in with `CONFIG_DEBUG_NET_SMALL_RTNL`; without it, never.
+    fn is_queued_net(&self, _rtnl: &Rtnl) -> bool {
+        #[cfg(CONFIG_DEBUG_NET_SMALL_RTNL)]
+        {
+            let entry = self.as_raw();
+            // SAFETY: `entry` is valid; `unreg_list_net` is initialised when
+            // the device is allocated and changed only under RTNL (queueing,
+            // `unregister_netdevice_many_net` under `rtnl_net_lock`, moving
+            // namespaces, unregistering), which the caller holds.
+            let empty = unsafe {
+                let head = &raw const (*entry).unreg_list_net;
+                ptr::eq(ptr::read_volatile(&raw const (*head).next), head)
+            };
+            !empty
+        }
+        #[cfg(not(CONFIG_DEBUG_NET_SMALL_RTNL))]
+        false
     }
 
     /// Queues the device for unregistration (`unregister_netdevice_queue`);
@@ -142,26 +171,32 @@ impl<T: Driver> Device<T, state::Registered> {
         // the core would move its list entry out of a list it went through
         // already, then BUG. (Queued twice in one RTNL section, it is still
         // `NETREG_REGISTERED` and moves from one list to another: fine.)
-        if !self.is_listed(rtnl) {
+        if !self.is_listed(rtnl) || self.is_queued_net(rtnl) {
             return;
         }
-        // SAFETY: The device is registered, not being unregistered (checked
-        // above, under RTNL); `list` holds a valid list head.
+        // SAFETY: The device is registered, not being unregistered nor
+        // queued in a namespace's list (checked above, under RTNL); `list`
+        // holds a valid list head.
         unsafe { bindings::unregister_netdevice_queue(self.as_raw(), list.as_raw()) }
     }
 
     /// Queues the device for unregistration, telling the core that it is
     /// unregistered on behalf of namespace `net`
     /// (`unregister_netdevice_queue_net`); nothing if it is being
-    /// unregistered already.
+    /// unregistered already, or waits in its namespace's list already.
     pub(crate) fn unregister_queue_net(&self, net: &Net, list: &mut UnregisterList, rtnl: &Rtnl) {
-        if !self.is_listed(rtnl) {
+        // With CONFIG_DEBUG_NET_SMALL_RTNL, a device of another namespace
+        // goes to that namespace's list (`list_add_tail`, not a move): a
+        // second queueing in the same RTNL section would add it twice and
+        // corrupt the list, and a plain `unregister_queue` after it would
+        // leave it on both lists. It stays `NETREG_REGISTERED` until the
+        // list is processed, hence the second check.
+        if !self.is_listed(rtnl) || self.is_queued_net(rtnl) {
             return;
         }
-        // FIXME: With CONFIG_DEBUG_NET_SMALL_RTNL, a device of another
-        // namespace queued twice in one RTNL section is added twice to that
-        // namespace's list; veth's dellink queues each device once.
-        // SAFETY: As in `unregister_queue`; `net` is valid.
+        // SAFETY: The device is registered, not being unregistered nor
+        // queued in a namespace's list (checked above, under RTNL); `list`
+        // holds a valid list head; `net` is valid.
         unsafe {
             bindings::veth_rs_unregister_netdevice_queue_net(
                 net.as_raw(),
@@ -385,6 +420,24 @@ impl<T: Driver> Device<T> {
 }
 
 /// The statistics of a device (`struct rtnl_link_stats64`).
+///
+/// # Examples
+///
+/// What a pair device's `get_stats64` adds up: its own transmit counters,
+/// and what its peer sent as what it received.
+///
+/// ```
+/// use crate::netdev::Stats64;
+///
+/// let mut tot = Stats64::new();
+/// tot.add_tx(3, 180);
+/// let mut peer = Stats64::new();
+/// peer.add_tx(2, 120);
+/// let (packets, bytes) = peer.tx();
+/// tot.add_rx(packets, bytes);
+/// tot.set_dropped(0, 1);
+/// assert_eq!(tot.tx(), (3, 180));
+/// ```
 #[repr(transparent)]
 pub(crate) struct Stats64(bindings::rtnl_link_stats64);
 
@@ -399,16 +452,22 @@ impl Stats64 {
         (self.0.tx_packets, self.0.tx_bytes)
     }
 
-    /// Adds received packets and bytes.
+    /// Adds received packets and bytes (wrapping, as the C counters do).
     pub(crate) fn add_rx(&mut self, packets: u64, bytes: u64) {
-        self.0.rx_packets += packets;
-        self.0.rx_bytes += bytes;
+        self.0.rx_packets = self.0.rx_packets.wrapping_add(packets);
+        self.0.rx_bytes = self.0.rx_bytes.wrapping_add(bytes);
     }
 
-    /// Adds transmitted packets and bytes.
+    /// Adds transmitted packets and bytes (wrapping, as the C counters do).
     pub(crate) fn add_tx(&mut self, packets: u64, bytes: u64) {
-        self.0.tx_packets += packets;
-        self.0.tx_bytes += bytes;
+        self.0.tx_packets = self.0.tx_packets.wrapping_add(packets);
+        self.0.tx_bytes = self.0.tx_bytes.wrapping_add(bytes);
+    }
+
+    /// The C structure, for the KUnit suites.
+    #[cfg(veth_rs_kunit)]
+    pub(super) fn raw(&self) -> &bindings::rtnl_link_stats64 {
+        &self.0
     }
 
     /// Sets the tx and rx drop counts.

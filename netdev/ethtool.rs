@@ -49,6 +49,23 @@ impl SsetCount {
 }
 
 /// Fills an ethtool string table.
+///
+/// # Examples
+///
+/// The statistics' names of a device with one counter per rx queue; the
+/// table holds as many entries as `get_sset_count` reported, whatever the
+/// driver writes:
+///
+/// ```no_run
+/// use crate::netdev::{Device, Driver, Strings};
+///
+/// fn names<T: Driver>(dev: &Device<T>, out: &mut Strings<'_>) {
+///     out.set(0, b"peer_ifindex");
+///     for q in 0..dev.real_num_rx_queues() {
+///         out.set_fmt(1 + q as usize, format_args!("rx_queue_{q}_packets"));
+///     }
+/// }
+/// ```
 pub(crate) struct Strings<'a>(&'a mut [[u8; ETH_GSTRING_LEN]]);
 
 impl Strings<'_> {
@@ -134,6 +151,21 @@ impl<'a> LinkSettings<'a> {
 }
 
 /// Channel counts for `ethtool -l`.
+///
+/// # Examples
+///
+/// ```no_run
+/// use crate::netdev::{num_possible_cpus, Channels, Device, Driver};
+///
+/// fn channels<T: Driver>(dev: &Device<T>, ch: &mut Channels<'_>) {
+///     ch.set(
+///         dev.real_num_rx_queues(),
+///         dev.real_num_tx_queues(),
+///         dev.num_rx_queues(),
+///         dev.num_tx_queues().min(num_possible_cpus()),
+///     );
+/// }
+/// ```
 pub(crate) struct Channels<'a>(&'a mut bindings::ethtool_channels);
 
 impl<'a> Channels<'a> {

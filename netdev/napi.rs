@@ -29,15 +29,27 @@ use kernel::{
 
 impl<T: Driver> Device<T> {
     /// Adds a NAPI context to each receive queue of `range` that has none,
-    /// makes its ring and enables it; then the peer's transmit path may
-    /// fill the ring (veth.c's `veth_napi_enable_range`). On failure, no
+    /// makes its ring of `ring_size` entries (and a page pool of as many
+    /// pages) and enables it; then the peer's transmit path may fill the
+    /// ring (the kernel objects of veth.c's `veth_napi_enable_range`; the
+    /// size is the driver's: veth's `VETH_RING_SIZE`). `EINVAL` for a
+    /// size of 0 or above `i32::MAX`. On failure, no
     /// queue of `range` is changed. Only for a running device
     /// (`ENETDOWN` otherwise): closing it takes NAPI down again (the
     /// `ndo_stop` trampoline makes sure of it), so no context outlives the
     /// device's queues.
     /// A driver without [`Driver::poll`] cannot call it (a build error).
-    pub(crate) fn napi_enable_range(&self, range: Range<u32>, _rtnl: &Rtnl) -> Result {
+    pub(crate) fn napi_enable_range(
+        &self,
+        range: Range<u32>,
+        ring_size: u32,
+        _rtnl: &Rtnl,
+    ) -> Result {
         build_assert!(T::HAS_POLL, "NAPI needs the driver's poll operation");
+        let ring_len = c_int::try_from(ring_size).map_err(|_| EINVAL)?;
+        if ring_len == 0 {
+            return Err(EINVAL);
+        }
         if !self.is_running() {
             return Err(ENETDOWN);
         }
@@ -55,9 +67,9 @@ impl<T: Driver> Device<T> {
                 )
             };
             // SAFETY: The ring of a queue whose NAPI is off is unused.
-            let err = unsafe { bindings::veth_rs_ptr_ring_init(rq.ring.get(), RING_SIZE) };
+            let err = unsafe { bindings::veth_rs_ptr_ring_init(rq.ring.get(), ring_len) };
             if let Err(e) = to_result(err).and_then(|()| {
-                rq.page_pool_create().inspect_err(|_| {
+                rq.page_pool_create(ring_size).inspect_err(|_| {
                     // SAFETY: Made just above, never used.
                     unsafe { bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), None) }
                 })
@@ -136,9 +148,6 @@ impl<T: Driver> Device<T> {
         }
     }
 }
-
-/// Size of each receive queue's ring (veth.c's `VETH_RING_SIZE`).
-pub(super) const RING_SIZE: c_int = 256;
 
 /// The receive queues of a device, allocated by `ndo_init` and freed by
 /// the device's destructor.
@@ -375,6 +384,24 @@ impl<T: Driver> NapiRx<'_, T> {
 ///
 /// Only made by the poll trampoline, for a queue whose NAPI is enabled and
 /// scheduled on this CPU, with `done == 0`; `done <= budget`.
+///
+/// # Examples
+///
+/// A poll that hands what its ring holds to GRO, up to the budget; the
+/// only way to return from it is [`Napi::complete`]:
+///
+/// ```no_run
+/// use crate::netdev::{Driver, Napi, PollDone, RingItem};
+///
+/// fn poll<'a, T: Driver>(mut napi: Napi<'a, T>) -> PollDone<'a> {
+///     while let Some(item) = napi.consume() {
+///         if let RingItem::Skb(skb) = item {
+///             napi.gro_receive(skb);
+///         }
+///     }
+///     napi.complete()
+/// }
+/// ```
 pub(crate) struct Napi<'a, T: Driver> {
     rq: &'a RxQueue<T>,
     budget: u32,

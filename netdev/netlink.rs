@@ -40,6 +40,24 @@ pub(crate) mod veth_info {
 }
 
 /// The netlink extended ack of a request.
+///
+/// # Examples
+///
+/// Refusing a request with a message for `ip` to print:
+///
+/// ```no_run
+/// use crate::netdev::{ifla, ExtAck, NewLinkParams};
+///
+/// fn check_mtu(params: &NewLinkParams<'_>, extack: &ExtAck) -> Result {
+///     match params.tb().get(ifla::MTU).and_then(|a| a.as_u32()) {
+///         Some(mtu) if mtu < 68 => {
+///             extack.set_msg(c"MTU too small");
+///             Err(EINVAL)
+///         }
+///         _ => Ok(()),
+///     }
+/// }
+/// ```
 pub(crate) struct ExtAck(*mut bindings::netlink_ext_ack);
 
 impl ExtAck {
@@ -155,6 +173,22 @@ impl IfInfo {
 
 /// The attributes nested in a peer attribute (`VETH_INFO_PEER`): an
 /// `ifinfomsg` followed by IFLA attributes, parsed into a table.
+///
+/// # Examples
+///
+/// The peer's MTU, if the request gives one:
+///
+/// ```no_run
+/// use crate::netdev::{ifla, veth_info, Attrs, ExtAck, PeerAttrs};
+///
+/// fn peer_mtu(data: &Attrs<'_>, extack: &ExtAck) -> Result<Option<u32>> {
+///     let Some(nla) = data.get(veth_info::PEER) else {
+///         return Ok(None);
+///     };
+///     let peer = PeerAttrs::parse(nla, extack)?;
+///     Ok(peer.attrs().get(ifla::MTU).and_then(|a| a.as_u32()))
+/// }
+/// ```
 pub(crate) struct PeerAttrs<'a> {
     ifm: IfInfo,
     table: [*mut bindings::nlattr; ifla::MAX + 1],
@@ -239,6 +273,22 @@ impl<'a> NewLinkParams<'a> {
 }
 
 /// A netlink attribute policy entry (`struct nla_policy`).
+///
+/// # Examples
+///
+/// veth's policy of IFLA_INFO_DATA: `VETH_INFO_PEER` holds at least an
+/// `ifinfomsg`.
+///
+/// ```
+/// use crate::netdev::{veth_info, Policy, IFINFOMSG_LEN};
+///
+/// const POLICY: [Policy; veth_info::MAX + 1] = {
+///     let mut p = [Policy::NONE; veth_info::MAX + 1];
+///     p[veth_info::PEER] = Policy::min_len(IFINFOMSG_LEN);
+///     p
+/// };
+/// assert_eq!(POLICY.len(), veth_info::MAX + 1);
+/// ```
 #[repr(transparent)]
 pub(crate) struct Policy(bindings::nla_policy);
 

@@ -39,6 +39,50 @@ use kernel::{
 /// operation is optional, and the C tables get NULL for an operation the
 /// driver does not implement (the core's default then applies: e.g.
 /// `unregister_netdevice_queue` for `dellink`, no ethtool channels).
+///
+/// # Examples
+///
+/// A device that counts and frees what it is sent, with the core's
+/// defaults for every other operation (`nullsink_rs.rs` in full):
+///
+/// ```no_run
+/// use crate::netdev::{
+///     state::Registered, Device, Driver, ExtAck, LinkDevice, LinkOps, NewLinkParams, Policy,
+///     Rtnl, SetupDevice, SkBuff, TxStatus,
+/// };
+///
+/// struct Sink;
+///
+/// #[vtable]
+/// impl Driver for Sink {
+///     type Priv = ();
+///     type RqPriv = ();
+///     const MAX_TYPE: usize = 0;
+///     const PEER_TYPE: u16 = 0;
+///     const POLICY: &'static [Policy] = &[Policy::NONE];
+///
+///     fn setup(dev: &mut SetupDevice<'_, Self>) {
+///         dev.ether_setup();
+///     }
+///
+///     fn newlink(
+///         dev: LinkDevice<'_, Self>,
+///         _params: &NewLinkParams<'_>,
+///         _extack: &ExtAck,
+///         _ops: &LinkOps<Self>,
+///         rtnl: &Rtnl,
+///     ) -> Result {
+///         dev.register(rtnl)?.keep();
+///         Ok(())
+///     }
+///
+///     fn start_xmit(skb: SkBuff, dev: &Device<Self, Registered>) -> TxStatus {
+///         dev.tx_stats_add(1, skb.len());
+///         skb.consume();
+///         TxStatus::Ok
+///     }
+/// }
+/// ```
 #[vtable]
 pub(crate) trait Driver: Sized + 'static {
     /// The private data of each device, made with `Default` by `setup`.

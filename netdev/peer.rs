@@ -24,6 +24,25 @@ use core::{
 /// `tracker`: the reference keeps the device from being freed. It is
 /// published and cleared only under RTNL; readers see it under RCU, and the
 /// device is freed only an RCU grace period after it is cleared.
+///
+/// # Examples
+///
+/// Published under RTNL, and only with a registered device; read under
+/// RCU, for no longer than the read-side section:
+///
+/// ```no_run
+/// use crate::netdev::{state::Registered, Device, Driver, PeerLink, Rtnl};
+/// use kernel::sync::rcu;
+///
+/// fn link<T: Driver>(link: &PeerLink<T>, peer: &Device<T, Registered>, rtnl: &Rtnl) {
+///     link.publish(peer, rtnl);
+/// }
+///
+/// fn peer_ifindex<T: Driver>(link: &PeerLink<T>) -> Option<i32> {
+///     let rcu = rcu::read_lock();
+///     link.get(&rcu).map(|peer| peer.ifindex())
+/// }
+/// ```
 pub(crate) struct PeerLink<T: Driver> {
     ptr: AtomicPtr<bindings::net_device>,
     tracker: UnsafeCell<bindings::netdevice_tracker>,
@@ -107,13 +126,23 @@ impl<T: Driver> TakenPeer<'_, T> {
 }
 
 impl<T: Driver> Drop for TakenPeer<'_, T> {
-    // FIXME: If the peer is already unregistered and this is its last
-    // reference, `netdev_run_todo` may free it without a further grace
-    // period, while a reader that loaded the link before `take` still uses
-    // it. veth's dellink never leaves a link to an unregistered device (it
-    // clears both links before queueing both ends), so this does not
-    // happen there; the type does not prevent it.
     fn drop(&mut self) {
+        // Readers that loaded the link before `take` cleared it may still
+        // use the peer until a grace period has passed. If the peer is
+        // still `NETREG_REGISTERED` (RTNL is held, so it stays so until
+        // this returns), its unregistration is yet to come, and it waits
+        // for such a grace period (`synchronize_net` in
+        // `unregister_netdevice_many`) before the device can be freed. If
+        // its unregistration has run already, that grace period may have
+        // passed before `take`, and `netdev_run_todo` frees the device as
+        // soon as its last reference is put, maybe this one: wait for the
+        // readers here. (veth's dellink clears both links before either
+        // end is unregistered, so it never pays for this wait.)
+        if self.dev().reg_state() != bindings::netdev_reg_state_NETREG_REGISTERED {
+            // SAFETY: Process context under RTNL (dellink, newlink's error
+            // path): `synchronize_net` may sleep.
+            unsafe { bindings::synchronize_net() };
+        }
         // SAFETY: The reference was taken by `publish` with this tracker;
         // RTNL is held (the `Rtnl` borrowed by `take`).
         unsafe { bindings::veth_rs_netdev_put(self.dev.as_ptr(), self.link.tracker.get()) }

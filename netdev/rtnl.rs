@@ -315,6 +315,22 @@ pub(crate) enum NameAssign {
 }
 
 /// A device name buffer of `IFNAMSIZ` bytes, always NUL-terminated.
+///
+/// # Examples
+///
+/// The name of a new device: the one asked for, else an enumerated one
+/// (`veth_rs0`, `veth_rs1`, ...), as veth's newlink chooses it.
+///
+/// ```no_run
+/// use crate::netdev::{ifla, DevName, NameAssign, NewLinkParams};
+///
+/// fn name_of(params: &NewLinkParams<'_>) -> (DevName, NameAssign) {
+///     match params.tb().get(ifla::IFNAME) {
+///         Some(attr) => (DevName::from_attr(attr), NameAssign::User),
+///         None => (DevName::pattern(b"veth_rs"), NameAssign::Enum),
+///     }
+/// }
+/// ```
 pub(crate) struct DevName([u8; IFNAMSIZ]);
 
 impl DevName {
@@ -335,6 +351,12 @@ impl DevName {
         // SAFETY: `attr` is a valid attribute and `buf` has IFNAMSIZ bytes.
         unsafe { bindings::nla_strscpy(buf.as_mut_ptr().cast(), attr.as_raw(), IFNAMSIZ) };
         Self(buf)
+    }
+
+    /// The buffer, for the KUnit suites.
+    #[cfg(veth_rs_kunit)]
+    pub(super) fn bytes(&self) -> &[u8; IFNAMSIZ] {
+        &self.0
     }
 }
 
@@ -367,6 +389,18 @@ impl<T: Driver> LinkOps<T> {
 }
 
 /// A kind name: at most `IFNAMSIZ - 1` bytes, NUL-terminated.
+///
+/// # Examples
+///
+/// ```
+/// use crate::netdev::{Kind, IFNAMSIZ};
+///
+/// assert!(Kind::new(b"veth_rs").is_ok());
+/// // Empty, too long for `IFNAMSIZ` with its NUL, or with a NUL inside.
+/// assert!(Kind::new(b"").is_err());
+/// assert!(Kind::new(&[b'k'; IFNAMSIZ]).is_err());
+/// assert!(Kind::new(b"ve\0th").is_err());
+/// ```
 pub(crate) struct Kind([u8; IFNAMSIZ]);
 
 impl Kind {
@@ -379,11 +413,36 @@ impl Kind {
         b[..name.len()].copy_from_slice(name);
         Ok(Self(b))
     }
+
+    /// The buffer, for the KUnit suites.
+    #[cfg(veth_rs_kunit)]
+    pub(super) fn bytes(&self) -> &[u8; IFNAMSIZ] {
+        &self.0
+    }
 }
 
 /// The registration of driver `T`'s link kind (`rtnl_link_register`),
 /// undone on drop (`rtnl_link_unregister`, which also deletes every
 /// device of the kind).
+///
+/// # Examples
+///
+/// A module registers its kind in `init` and keeps the registration: the
+/// kind is unregistered, and its devices deleted, when the module goes.
+///
+/// ```no_run
+/// use crate::netdev::{Driver, Kind, Registration};
+///
+/// struct MyModule<T: Driver> {
+///     _reg: Registration<T>,
+/// }
+///
+/// fn init<T: Driver>() -> Result<MyModule<T>> {
+///     Ok(MyModule {
+///         _reg: Registration::register(Kind::new(b"mykind")?)?,
+///     })
+/// }
+/// ```
 pub(crate) struct Registration<T: Driver> {
     ops: Pin<KBox<LinkOps<T>>>,
     _kind: Pin<KBox<Kind>>,

@@ -14,6 +14,31 @@ use kernel::ffi::c_int;
 /// # Invariants
 ///
 /// `0` is a valid `sk_buff` that this value owns.
+///
+/// # Examples
+///
+/// A transmit path that hands the skb to the peer's receive path, as
+/// veth's `start_xmit` does without NAPI: [`Device::forward_prepare`]
+/// (`__dev_forward_skb`) then [`RxSkBuff::netif_rx`]; each consumes the
+/// skb, or reports that it was dropped.
+///
+/// ```no_run
+/// use crate::netdev::{state::Registered, Device, Driver, SkBuff, TxStatus};
+///
+/// fn forward<T: Driver>(skb: SkBuff, peer: &Device<T, Registered>) -> TxStatus {
+///     let len = skb.len();
+///     let Ok(rx) = peer.forward_prepare(skb) else {
+///         return TxStatus::Drop;
+///     };
+///     match rx.netif_rx() {
+///         Ok(()) => {
+///             peer.tx_stats_add(1, len);
+///             TxStatus::Ok
+///         }
+///         Err(_) => TxStatus::Drop,
+///     }
+/// }
+/// ```
 pub(crate) struct SkBuff(NonNull<bindings::sk_buff>);
 
 impl SkBuff {

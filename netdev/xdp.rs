@@ -8,9 +8,7 @@
 //! C headers: [`include/net/xdp.h`](srctree/include/net/xdp.h),
 //! [`include/linux/filter.h`](srctree/include/linux/filter.h).
 
-use super::{
-    bindings, features, skbf, Device, Driver, Napi, NapiRx, Rtnl, RxQueue, SkBuff, RING_SIZE,
-};
+use super::{bindings, features, skbf, Device, Driver, Napi, NapiRx, Rtnl, RxQueue, SkBuff};
 use core::{
     marker::PhantomData,
     ops::Range,
@@ -228,31 +226,29 @@ impl XdpFrames<'_> {
     }
 }
 
-/// Up to [`FrameBatch::CAP`] owned frames (veth.c's `veth_xdp_tx_bq` and
-/// the batch of frames passed to the stack); dropping it returns the
+/// Up to `N` owned frames (veth.c's `veth_xdp_tx_bq`, and the batch of
+/// frames passed to the stack: the driver chooses `N`, veth's
+/// `VETH_XDP_TX_BULK_SIZE` and `VETH_XDP_BATCH`); dropping it returns the
 /// frames still held.
 ///
 /// # Invariants
 ///
-/// `q[..n]` are valid frames owned by the batch.
-pub(crate) struct FrameBatch {
-    q: [*mut bindings::xdp_frame; FrameBatch::CAP],
+/// `q[..n]` are valid frames owned by the batch; `n <= N`.
+pub(crate) struct FrameBatch<const N: usize> {
+    q: [*mut bindings::xdp_frame; N],
     n: usize,
 }
 
-impl FrameBatch {
-    /// Capacity (veth.c's `VETH_XDP_TX_BULK_SIZE` and `VETH_XDP_BATCH`).
-    pub(crate) const CAP: usize = 16;
-
+impl<const N: usize> FrameBatch<N> {
     pub(crate) fn new() -> Self {
         Self {
-            q: [ptr::null_mut(); Self::CAP],
+            q: [ptr::null_mut(); N],
             n: 0,
         }
     }
 
     pub(crate) fn is_full(&self) -> bool {
-        self.n == Self::CAP
+        self.n == N
     }
 
     /// Adds a frame; the caller flushes a full batch first.
@@ -297,7 +293,7 @@ impl FrameBatch {
     }
 }
 
-impl Drop for FrameBatch {
+impl<const N: usize> Drop for FrameBatch<N> {
     fn drop(&mut self) {
         for &f in &self.q[..self.n] {
             // SAFETY: By the type invariant the batch owns these frames.
@@ -575,18 +571,6 @@ impl<T: Driver> Device<T> {
             }
         }
     }
-
-    /// The receive queue that `ndo_xdp_xmit` on the current CPU uses
-    /// (veth.c's `veth_select_rxq`).
-    pub(crate) fn select_rx_queue(&self) -> Option<&RxQueue<T>> {
-        let n = self.real_num_rx_queues().max(1);
-        // Callers run with BHs off (`ndo_xdp_xmit`, a NAPI poll), so the
-        // CPU cannot change under them; elsewhere DEBUG_PREEMPT would warn.
-        // SAFETY: No memory-safety precondition: a stale CPU number only
-        // changes the queue chosen.
-        let cpu = unsafe { bindings::veth_rs_smp_processor_id() };
-        self.rx_queues().get((cpu % n) as usize)
-    }
 }
 
 impl<T: Driver> RxQueue<T> {
@@ -602,13 +586,13 @@ impl<T: Driver> RxQueue<T> {
         self.xdp.reg.store(false, Ordering::Relaxed);
     }
 
-    /// Makes the queue's page pool, if it has none.
-    pub(super) fn page_pool_create(&self) -> Result {
+    /// Makes the queue's page pool of `size` pages, if it has none.
+    pub(super) fn page_pool_create(&self, size: u32) -> Result {
         if !self.xdp.page_pool.load(Ordering::Relaxed).is_null() {
             return Ok(());
         }
         // SAFETY: The queue's device is valid; pools are made under RTNL.
-        let pool = unsafe { bindings::veth_rs_page_pool_create(self.dev_ptr(), RING_SIZE as u32) };
+        let pool = unsafe { bindings::veth_rs_page_pool_create(self.dev_ptr(), size) };
         let pool = from_err_ptr(pool)?;
         self.xdp.page_pool.store(pool, Ordering::Relaxed);
         Ok(())
@@ -866,12 +850,12 @@ impl<'a, T: Driver> Napi<'a, T> {
     /// Turns the frames of `batch` into skbs and hands them to GRO
     /// (veth.c's `veth_xdp_rcv_bulk_skb`); returns how many were dropped
     /// for lack of memory. Empties the batch.
-    pub(crate) fn receive_frames(&mut self, batch: &mut FrameBatch) -> u32 {
+    pub(crate) fn receive_frames<const N: usize>(&mut self, batch: &mut FrameBatch<N>) -> u32 {
         let n = batch.n;
         if n == 0 {
             return 0;
         }
-        let mut skbs = [ptr::null_mut::<c_void>(); FrameBatch::CAP];
+        let mut skbs = [ptr::null_mut::<c_void>(); N];
         let mut drops = 0;
         // SAFETY: In NAPI context; `skbs` has room for `n` heads.
         let got = unsafe { bindings::napi_skb_cache_get_bulk(skbs.as_mut_ptr(), n as u32) };

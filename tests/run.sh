@@ -139,6 +139,50 @@ cpu_busy() {
 		"($((busy / $(getconf CLK_TCK))) s busy, $((idle / $(getconf CLK_TCK))) s idle)"
 }
 
+# The layer's KUnit suites (netdev/tests.rs) run when veth_rs.ko loads
+# (kbuild's kunit.py and its KUnit-only kernels do not reach an
+# out-of-tree module in a VM of our own: the module loader hands the
+# module's .kunit_test_suites to KUnit, which prints KTAP into the kernel
+# log). Load it once, fold each case of the veth_rs_* suites into the
+# results as "kunit: SUITE.CASE" (a failed assertion's line as the
+# reason), unload it. A suite that reports no case, or no suite at all,
+# is a failure; a kernel without CONFIG_KUNIT, a skip.
+kunit_results() {
+	local out
+	if [ ! -d /sys/kernel/debug/kunit ] && ! grep -q '^CONFIG_KUNIT=y' "/lib/modules/$(uname -r)/build/.config" 2>/dev/null; then
+		printf 'skip\t%s\t%s\n' "kunit: layer suites$LANE" "kernel without CONFIG_KUNIT" >>"$VETH_RS_RESULTS"
+		return
+	fi
+	grep -q '^veth_rs ' /proc/modules && rmmod veth_rs
+	mark kunit
+	if ! modprobe veth_rs; then
+		printf 'not ok\t%s\t%s\n' "kunit: layer suites$LANE" "modprobe veth_rs failed" >>"$VETH_RS_RESULTS"
+		return
+	fi
+	out=$(dmesg -t | sed -n '/veth_rs-test-marker: kunit$/,$p')
+	rmmod veth_rs
+	echo "# KUnit (veth_rs.ko's suites):"
+	echo "$out" | awk '/^ *(KTAP|# Subtest: veth_rs_|1\.\.)|^ *(ok|not ok) [0-9]+ |ASSERTION FAILED|^# (veth_rs_|Totals)/' | sed 's/^/# /'
+	echo "$out" | awk -v lane="$LANE" '
+		/^    # Subtest: / { suite = $3; cases = 0; next }
+		suite !~ /^veth_rs_/ { next }
+		/^    # [a-z0-9_]+: ASSERTION FAILED/ { c = $2; sub(/:$/, "", c); if (!(c in why)) { r = $0; sub(/^ *# /, "", r); why[c] = r } ; next }
+		/^    (ok|not ok) [0-9]+ / {
+			st = ($1 == "ok") ? "ok" : "not ok"; name = (st == "ok") ? $3 : $4
+			reason = ""
+			if ($0 ~ /# SKIP/) { st = "skip"; reason = $0; sub(/.*# SKIP */, "", reason) }
+			else if (st == "not ok") reason = (name in why) ? why[name] : "failed"
+			printf "%s\tkunit: %s.%s%s\t%s\n", st, suite, name, lane, reason
+			cases++; n++; next
+		}
+		/^(ok|not ok) [0-9]+ / {
+			if (cases == 0) printf "not ok\tkunit: %s%s\t%s\n", suite, lane, "the suite reported no case"
+			suite = ""; next
+		}
+		END { if (n == 0) printf "not ok\tkunit: layer suites%s\tno result of a veth_rs_* suite in the kernel log\n", lane }
+	' >>"$VETH_RS_RESULTS"
+}
+
 [ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
 mark tests
 echo "# kernel $(uname -r), $(nproc) CPUs"
@@ -215,6 +259,8 @@ run_stream() {
 		done
 	)
 }
+
+[ "${VETH_RS_KUNIT:-1}" = 1 ] && kunit_results
 
 streams=${VETH_RS_STREAMS:-1}
 [ ${#scripts[@]} -gt 1 ] || streams=1

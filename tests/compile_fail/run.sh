@@ -23,10 +23,13 @@ SCRATCH=$TOP/.compile-fail
 
 # The scratch tree: the crate's sources and Kbuild; the bindings are
 # generated there once and kept from case to case.
-mkdir -p "$SCRATCH/netdev" "$SCRATCH/bindings"
+# (With CONFIG_KUNIT, the KUnit suites and the doctests' generator too.)
+mkdir -p "$SCRATCH/netdev" "$SCRATCH/bindings" "$SCRATCH/scripts"
 cp -p "$TOP/Kbuild" "$TOP/veth_rs.rs" "$TOP/netdev.rs" "$SCRATCH/"
 cp -p "$TOP"/netdev/*.rs "$SCRATCH/netdev/"
-cp -p "$TOP/bindings/helpers.c" "$TOP/bindings/veth_rs_helper.h" "$SCRATCH/bindings/"
+cp -p "$TOP/bindings/helpers.c" "$TOP/bindings/kunit_helpers.c" \
+	"$TOP/bindings/veth_rs_helper.h" "$SCRATCH/bindings/"
+cp -p "$TOP/scripts/doctests_gen.py" "$SCRATCH/scripts/"
 
 pass=0
 fail=0
