@@ -126,7 +126,8 @@ print(f"{time.perf_counter() - t:.2f}")')
 }
 
 # The module's sources in tree $1 (the .rs files, Kbuild, Makefile, the C
-# wrappers, and the qemu/ scripts the Makefile runs the toolchain through),
+# wrappers, the doctest generator of scripts/, and the qemu/ scripts the
+# Makefile runs the toolchain through),
 # plus the paths or patterns $3... (relative to $1), copied into the build folder $2 of another kernel
 # flavour (make bench, make selftests, make containers, the KCSAN run: the
 # tree's own debug build is left alone). A file is copied only when its
@@ -136,7 +137,7 @@ sync_sources() {
 	local src=$1 build=$2 f
 	shift 2
 	# shellcheck disable=SC2048,SC2086 # the patterns expand in $src
-	(cd "$src" && ls *.rs Kbuild Makefile bindings/*.[ch] $(find netdev -name '*.rs' 2>/dev/null) $*) |
+	(cd "$src" && ls *.rs Kbuild Makefile bindings/*.[ch] scripts/*.py $(find netdev -name '*.rs' 2>/dev/null) $*) |
 		while read -r f; do
 			mkdir -p "$(dirname "$build/$f")"
 			cmp -s "$src/$f" "$build/$f" || cp "$src/$f" "$build/$f"
