@@ -150,10 +150,11 @@ impl<T: Driver> Device<T, state::Registered> {
         #[cfg(CONFIG_DEBUG_NET_SMALL_RTNL)]
         {
             let entry = self.as_raw();
-            // SAFETY: `entry` is valid; `unreg_list_net` is initialised when
-            // the device is allocated and changed only under RTNL (queueing,
+            // `unreg_list_net` is initialised when the device is allocated
+            // and changed only under RTNL (queueing,
             // `unregister_netdevice_many_net` under `rtnl_net_lock`, moving
-            // namespaces, unregistering), which the caller holds.
+            // namespaces, unregistering).
+            // SAFETY: `entry` is valid and the caller holds RTNL (above).
             let empty = unsafe {
                 let head = &raw const (*entry).unreg_list_net;
                 ptr::eq(ptr::read_volatile(&raw const (*head).next), head)

@@ -300,11 +300,11 @@ impl NlBuf {
     /// The attribute at offset `at`.
     fn at(&self, at: usize) -> &super::Attr {
         assert!(at % 4 == 0 && at + 4 <= self.b.len());
-        // SAFETY: `at` is 4-byte aligned within the 4-byte aligned buffer
-        // and leaves room for a header; `Attr` is a transparent wrapper of
-        // `struct nlattr`. The suites only build attributes whose length
-        // fields stay within `b` (a truncated one claims more than its
-        // parent holds, never more than the buffer).
+        // The suites only build attributes whose length fields stay within
+        // `b` (a truncated one claims more than its parent holds, never
+        // more than the buffer).
+        // SAFETY: `at` is 4-byte aligned within the 4-byte aligned buffer and
+        // leaves room for a header; `Attr` wraps `struct nlattr` transparently.
         unsafe { &*self.b.as_ptr().add(at).cast::<super::Attr>() }
     }
 }
@@ -578,11 +578,11 @@ impl StatsDev {
 
     /// The device as the per-CPU stats methods take it.
     fn dev(&self) -> &super::Device<KunitDrv, super::state::Registered> {
-        // SAFETY: The device is valid while `self` lives. It was neither
-        // made by `KunitDrv`'s link operations nor registered, which the
-        // type's invariant asks for: the only methods called on it,
-        // `tx_stats_add` and `fetch_sw_stats`, use nothing but
+        // It was neither made by `KunitDrv`'s link operations nor
+        // registered, which the type's invariant asks for: the only methods
+        // called on it, `tx_stats_add` and `fetch_sw_stats`, use nothing but
         // `dev->tstats`, which `new` allocated (what registration does).
+        // SAFETY: The device is valid while `self` lives; see above.
         unsafe { super::Device::from_raw(self.0.as_ptr()) }
     }
 }
