@@ -36,21 +36,7 @@ head -c 2M /dev/urandom >"$CT_PAYLOAD"
 # The firewall backend the stacks find on a distribution: iptables-nft.
 modprobe -a nf_tables nft_compat nft_chain_nat xt_MASQUERADE xt_comment xt_addrtype xt_conntrack 2>/dev/null
 
-use_driver() {
-	ip -all netns delete 2>/dev/null
-	rmmod veth_rs 2>/dev/null
-	rmmod veth 2>/dev/null
-	case $1 in
-	veth) modprobe veth ;;
-	veth_rs) modprobe veth_rs kind=veth ;;
-	esac
-}
-serving() {
-	local c=0 v=none
-	grep -q '^veth ' /proc/modules && { c=$((c + 1)); v=veth; }
-	grep -q '^veth_rs ' /proc/modules && { c=$((c + 1)); v=veth_rs; }
-	[ $c -le 1 ] && echo $v || echo both
-}
+. "$(dirname "$0")/dropin-guest.sh"
 
 run_one() {
 	local drv=$1 stack=$2 start rc secs splats note= left

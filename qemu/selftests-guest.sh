@@ -41,23 +41,7 @@ dmesg_pid=$!
 [ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
 echo "# kernel $(uname -r), $(nproc) CPUs; $# scripts, drivers: $drivers, ${limit} s each"
 
-# Load DRIVER as the provider of kind veth, the other one unloaded.
-use_driver() {
-	ip -all netns delete 2>/dev/null
-	rmmod veth_rs 2>/dev/null
-	rmmod veth 2>/dev/null
-	case $1 in
-	veth) modprobe veth ;;
-	veth_rs) modprobe veth_rs kind=veth ;;
-	esac
-}
-# Which module serves kind veth now: "veth", "veth_rs" or "none/both".
-serving() {
-	local c=0 v=none
-	grep -q '^veth ' /proc/modules && { c=$((c + 1)); v=veth; }
-	grep -q '^veth_rs ' /proc/modules && { c=$((c + 1)); v=veth_rs; }
-	[ $c -le 1 ] && echo $v || echo both
-}
+. "$(dirname "$0")/dropin-guest.sh"
 
 run_one() {
 	local drv=$1 script=$2 name log start rc secs splats note= dir base
