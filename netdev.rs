@@ -57,8 +57,8 @@ pub(crate) use param::{
 };
 pub(crate) use peer::PeerLink;
 pub(crate) use rtnl::{
-    configure_link, create_link, inherit_tso_max, DevName, Kind, LinkDevice, LinkOps, NameAssign,
-    Registration, Rtnl, SetupDevice, UnregisterList,
+    configure_link, create_link, inherit_tso_max, DevName, Kind, LinkDevice, LinkOps, Linked,
+    NameAssign, Registration, Rtnl, SetupDevice, UnregisterList,
 };
 pub(crate) use skbuff::{Dropped, RxSkBuff, SkBuff, TxStatus};
 use xdp::RxqXdp;
@@ -160,7 +160,8 @@ pub(crate) mod priv_flags {
 }
 
 /// The private area of a device: the abstraction's receive queues, then
-/// the driver's own data.
+/// the driver's own data, initialised in place by `setup_callback` (the
+/// area is part of the device's allocation and never moves).
 struct PrivArea<T: Driver> {
     rq: RqTable<T>,
     /// The device's XDP program, holding a reference (veth.c's

@@ -2,11 +2,13 @@
 
 //! nullsink_rs: a device that swallows every packet sent to it, as the C
 //! `dummy` driver does, written on the layer of veth_rs (`netdev.rs`) to
-//! show that the layer is a layer: this driver implements the three
+//! show that the layer is a layer: this driver implements the few
 //! operations it needs, and the C tables get NULL for the others.
 //!
 //! `ip link add NAME type nullsink_rs [address A] [mtu M]`: what NAME
-//! transmits is counted (tx packets and bytes) and freed.
+//! transmits is counted (tx packets and bytes) and freed; `ethtool -S NAME`
+//! shows the largest frame it was sent, kept under a lock in the device's
+//! private data (initialised in place).
 
 #![deny(unsafe_code)]
 
@@ -17,9 +19,11 @@ use kernel::prelude::*;
 #[allow(unsafe_code, dead_code, unused_imports, unused_macros)]
 mod netdev;
 
+use kernel::{new_spinlock, sync::SpinLock};
 use netdev::{
-    ifla, priv_flags, state::Registered, Device, Driver, ExtAck, LinkDevice, LinkOps,
-    NewLinkParams, Policy, Rtnl, SetupDevice, SkBuff, Stats64, TxStatus, ETH_MAX_MTU,
+    ifla, priv_flags, state::Registered, Device, Driver, ExtAck, LinkDevice, LinkOps, Linked,
+    NewLinkParams, Policy, Rtnl, SetupDevice, SkBuff, Stats64, Strings, TxStatus, ETH_MAX_MTU,
+    ETH_SS_STATS,
 };
 
 module! {
@@ -33,14 +37,29 @@ module! {
 
 struct Nullsink;
 
+/// The private data of a device: a lock, initialised in place (it may not
+/// move), around the largest frame the device was sent, which
+/// `ethtool -S` shows.
+#[pin_data]
+struct SinkPriv {
+    #[pin]
+    largest: SpinLock<u32>,
+}
+
 #[vtable]
 impl Driver for Nullsink {
-    type Priv = ();
+    type Priv = SinkPriv;
     type RqPriv = ();
 
     const MAX_TYPE: usize = 0;
     const PEER_TYPE: u16 = 0;
     const POLICY: &'static [Policy] = &[Policy::NONE];
+
+    fn init_priv() -> impl PinInit<SinkPriv> {
+        pin_init!(SinkPriv {
+            largest <- new_spinlock!(0, "nullsink_rs largest"),
+        })
+    }
 
     fn setup(dev: &mut SetupDevice<'_, Self>) {
         dev.ether_setup();
@@ -53,24 +72,46 @@ impl Driver for Nullsink {
         dev.set_max_mtu(ETH_MAX_MTU);
     }
 
-    fn newlink(
-        mut dev: LinkDevice<'_, Self>,
+    fn newlink<'a>(
+        mut dev: LinkDevice<'a, Self>,
         params: &NewLinkParams<'_>,
         _extack: &ExtAck,
         _ops: &LinkOps<Self>,
-        rtnl: &Rtnl,
-    ) -> Result {
+        rtnl: &'a Rtnl,
+    ) -> Result<Linked<'a>> {
         if params.tb().get(ifla::ADDRESS).is_none() {
             dev.random_mac();
         }
-        dev.register(rtnl)?.keep();
-        Ok(())
+        Ok(dev.register(rtnl)?.keep())
     }
 
     fn start_xmit(skb: SkBuff, dev: &Device<Self, Registered>) -> TxStatus {
-        dev.tx_stats_add(1, skb.len());
+        let len = skb.len();
+        dev.tx_stats_add(1, len);
+        let mut largest = dev.drv_priv().largest.lock();
+        *largest = (*largest).max(len);
+        drop(largest);
         skb.consume();
         TxStatus::Ok
+    }
+
+    fn get_sset_count(_dev: &Device<Self>, sset: u32) -> Result<u32> {
+        match sset {
+            ETH_SS_STATS => Ok(1),
+            _ => Err(EOPNOTSUPP),
+        }
+    }
+
+    fn get_strings(_dev: &Device<Self>, sset: u32, out: &mut Strings<'_>) {
+        if sset == ETH_SS_STATS {
+            out.set(0, b"largest_frame");
+        }
+    }
+
+    fn get_ethtool_stats(dev: &Device<Self>, data: &mut [u64], _rtnl: &Rtnl) {
+        if let Some(slot) = data.first_mut() {
+            *slot = u64::from(*dev.drv_priv().largest.lock());
+        }
     }
 
     fn get_stats64(dev: &Device<Self, Registered>, stats: &mut Stats64) {

@@ -29,7 +29,7 @@ mod compile_fail_case {
 use netdev::{
     configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags,
     state::Registered, veth_info, xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver,
-    DrvInfo, ExtAck, FrameBatch, LinkDevice, LinkOps, LinkSettings, NameAssign, Napi, Net,
+    DrvInfo, ExtAck, FrameBatch, LinkDevice, LinkOps, LinkSettings, Linked, NameAssign, Napi, Net,
     NewLinkParams, PeerAttrs, PeerLink, Policy, PollDone, RingItem, Rtnl, RxQueue, SetupDevice,
     SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList, XdpFrames, XdpVerdict,
     ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
@@ -393,6 +393,10 @@ const VLAN_OFFLOADS: nf::Features =
 impl Driver for Veth {
     type Priv = VethPriv;
     type RqPriv = VethRqStats;
+
+    fn init_priv() -> impl PinInit<VethPriv> {
+        VethPriv::default()
+    }
 
     const MAX_TYPE: usize = veth_info::MAX;
     const PEER_TYPE: u16 = veth_info::PEER as u16;
@@ -935,13 +939,13 @@ impl Driver for Veth {
         Ok(())
     }
 
-    fn newlink(
-        mut dev: LinkDevice<'_, Self>,
+    fn newlink<'a>(
+        mut dev: LinkDevice<'a, Self>,
         params: &NewLinkParams<'_>,
         extack: &ExtAck,
         ops: &LinkOps<Self>,
-        rtnl: &Rtnl,
-    ) -> Result {
+        rtnl: &'a Rtnl,
+    ) -> Result<Linked<'a>> {
         let tb = params.tb();
 
         // Create and register the peer first.
@@ -1020,9 +1024,8 @@ impl Driver for Veth {
 
         dev.dev().disable_features(nf::GRO, rtnl);
 
-        dev.keep();
         peer.keep();
-        Ok(())
+        Ok(dev.keep())
     }
 
     fn dellink(dev: &Device<Self, Registered>, list: &mut UnregisterList, rtnl: &Rtnl) {

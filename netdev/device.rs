@@ -133,15 +133,6 @@ impl<T: Driver> Device<T, state::Registered> {
         self.reg_state() == bindings::netdev_reg_state_NETREG_REGISTERED
     }
 
-    /// The device's `reg_state`, read once (`READ_ONCE`): `netdev_run_todo`
-    /// writes `NETREG_UNREGISTERED` without RTNL.
-    pub(super) fn reg_state(&self) -> u32 {
-        // SAFETY: `as_raw` is valid; the volatile read of a `u8` is not
-        // torn, as the C side's `READ_ONCE` (writers use `WRITE_ONCE` or
-        // hold RTNL).
-        u32::from(unsafe { ptr::read_volatile(&raw const (*self.as_raw()).reg_state) })
-    }
-
     /// Whether the device waits in a namespace's list of devices to
     /// unregister (`dev->unreg_list_net` not empty), which
     /// `unregister_netdevice_queue_net` puts a device of another namespace
@@ -230,6 +221,15 @@ impl<T: Driver> Device<T, state::Registered> {
 impl<T: Driver> Device<T> {
     pub(super) fn as_raw(&self) -> *mut bindings::net_device {
         self.0.get()
+    }
+
+    /// The device's `reg_state`, read once (`READ_ONCE`): `netdev_run_todo`
+    /// writes `NETREG_UNREGISTERED` without RTNL.
+    pub(super) fn reg_state(&self) -> u32 {
+        // SAFETY: `as_raw` is valid; the volatile read of a `u8` is not
+        // torn, as the C side's `READ_ONCE` (writers use `WRITE_ONCE` or
+        // hold RTNL).
+        u32::from(unsafe { ptr::read_volatile(&raw const (*self.as_raw()).reg_state) })
     }
 
     /// Where the private area of `dev` starts (`netdev_priv`): right after

@@ -11,8 +11,8 @@
 
 use super::{
     bindings, features, ifla, state, xdp, Attrs, BpfProg, Channels, Device, DrvInfo, ExtAck,
-    LinkDevice, LinkOps, LinkSettings, Napi, Net, NewLinkParams, Policy, PollDone, PrivArea,
-    RqTable, Rtnl, RxQueue, SetupDevice, SkBuff, SsetCount, Stats64, Strings, TxStatus,
+    LinkDevice, LinkOps, LinkSettings, Linked, Napi, Net, NewLinkParams, Policy, PollDone,
+    PrivArea, RqTable, Rtnl, RxQueue, SetupDevice, SkBuff, SsetCount, Stats64, Strings, TxStatus,
     UnregisterList, XdpFrames,
 };
 use core::{
@@ -47,7 +47,7 @@ use kernel::{
 ///
 /// ```no_run
 /// use crate::netdev::{
-///     state::Registered, Device, Driver, ExtAck, LinkDevice, LinkOps, NewLinkParams, Policy,
+///     state::Registered, Device, Driver, ExtAck, LinkDevice, LinkOps, Linked, NewLinkParams, Policy,
 ///     Rtnl, SetupDevice, SkBuff, TxStatus,
 /// };
 ///
@@ -65,15 +65,16 @@ use kernel::{
 ///         dev.ether_setup();
 ///     }
 ///
-///     fn newlink(
-///         dev: LinkDevice<'_, Self>,
+///     fn init_priv() -> impl PinInit<()> {}
+///
+///     fn newlink<'a>(
+///         dev: LinkDevice<'a, Self>,
 ///         _params: &NewLinkParams<'_>,
 ///         _extack: &ExtAck,
 ///         _ops: &LinkOps<Self>,
-///         rtnl: &Rtnl,
-///     ) -> Result {
-///         dev.register(rtnl)?.keep();
-///         Ok(())
+///         rtnl: &'a Rtnl,
+///     ) -> Result<Linked<'a>> {
+///         Ok(dev.register(rtnl)?.keep())
 ///     }
 ///
 ///     fn start_xmit(skb: SkBuff, dev: &Device<Self, Registered>) -> TxStatus {
@@ -85,9 +86,13 @@ use kernel::{
 /// ```
 #[vtable]
 pub(crate) trait Driver: Sized + 'static {
-    /// The private data of each device, made with `Default` by `setup`.
-    /// It is never dropped, so it must not need dropping.
-    type Priv: Default + Sync;
+    /// The private data of each device, initialised in place from
+    /// [`Driver::init_priv`] before `setup` runs; it never moves, so it may
+    /// hold locks. It is never dropped, so it must not need dropping: the
+    /// core frees a device that fails its checks between `setup` and
+    /// newlink (`rtnl_create_link`: a bad MTU or address) with no call into
+    /// the driver, where a `Drop` could not run.
+    type Priv: Sync;
 
     /// The driver's data of each receive queue, made with `Default` by
     /// `ndo_init`; it must not need dropping either.
@@ -100,6 +105,9 @@ pub(crate) trait Driver: Sized + 'static {
     /// Policy of the IFLA_INFO_DATA attributes, `MAX_TYPE + 1` entries.
     const POLICY: &'static [Policy];
 
+    /// The initialiser of a new device's private data, run in place.
+    fn init_priv() -> impl PinInit<Self::Priv>;
+
     /// Sets up a freshly allocated device (`rtnl_link_ops::setup`).
     fn setup(dev: &mut SetupDevice<'_, Self>);
 
@@ -109,14 +117,15 @@ pub(crate) trait Driver: Sized + 'static {
     }
 
     /// Completes a new link: registers `dev` and anything it needs
-    /// (`rtnl_link_ops::newlink`).
-    fn newlink(
-        dev: LinkDevice<'_, Self>,
+    /// (`rtnl_link_ops::newlink`). Success is [`Linked`], which only
+    /// keeping `dev`'s registration gives.
+    fn newlink<'a>(
+        dev: LinkDevice<'a, Self>,
         params: &NewLinkParams<'_>,
         extack: &ExtAck,
         ops: &LinkOps<Self>,
-        rtnl: &Rtnl,
-    ) -> Result;
+        rtnl: &'a Rtnl,
+    ) -> Result<Linked<'a>>;
 
     /// Queues `dev` (and whatever goes with it) for unregistration
     /// (`rtnl_link_ops::dellink`).
@@ -377,18 +386,19 @@ impl<T: Driver> Adapter<T> {
         const { assert!(!core::mem::needs_drop::<T::RqPriv>()) };
         const { assert!(core::mem::align_of::<PrivArea<T>>() <= bindings::NETDEV_ALIGN as usize) };
         // `alloc_netdev_mqs` calls setup on a new device of these ops,
-        // before anybody else sees it; the area is written through a raw
-        // pointer, so no reference to it exists before it is initialised.
+        // before anybody else sees it; the area is written through raw
+        // pointers, so no reference to it exists before it is initialised.
+        let area = Device::<T>::area_ptr(dev);
         // SAFETY: The private area has `size_of::<PrivArea<T>>()` bytes,
-        // aligned to NETDEV_ALIGN (asserted above), and no value yet.
+        // aligned to NETDEV_ALIGN (asserted above), and no value yet; it
+        // never moves (it is part of the device's allocation), as the
+        // pinned initialiser of `drv` needs, which cannot fail.
         unsafe {
-            Device::<T>::area_ptr(dev).write(PrivArea {
-                rq: RqTable::new(),
-                xdp_prog: AtomicPtr::new(ptr::null_mut()),
-                sset_count: SsetCount::new(),
-                drv: T::Priv::default(),
-            })
-        };
+            (&raw mut (*area).rq).write(RqTable::new());
+            (&raw mut (*area).xdp_prog).write(AtomicPtr::new(ptr::null_mut()));
+            (&raw mut (*area).sset_count).write(SsetCount::new());
+            pin_init::raw_init(&raw mut (*area).drv, T::init_priv());
+        }
         // SAFETY: A valid device of these ops, exclusively ours during
         // setup, whose private area is now initialised.
         let d = unsafe { Self::dev(dev) };
@@ -458,8 +468,26 @@ impl<T: Driver> Adapter<T> {
             };
             // SAFETY: The extended ack of the request, or null.
             let extack = unsafe { ExtAck::from_raw(extack) };
-            T::newlink(dev, &params, &extack, ops, &rtnl)?;
-            Ok(0)
+            let raw = dev.dev();
+            match T::newlink(dev, &params, &extack, ops, &rtnl) {
+                // `Linked`: the device is registered and stays so.
+                Ok(_linked) => Ok(0),
+                Err(e) => {
+                    // rtnetlink frees the device with `free_netdev`, which
+                    // must not meet a registered one (it would free its
+                    // queues under the stack's feet): a driver that kept
+                    // the registration and failed after all has it undone.
+                    if raw.reg_state() == bindings::netdev_reg_state_NETREG_REGISTERED {
+                        // SAFETY: The device is registered and RTNL is held;
+                        // `free_netdev` then leaves the device to
+                        // unregistration, which frees it.
+                        unsafe {
+                            bindings::unregister_netdevice_queue(raw.as_raw(), ptr::null_mut())
+                        };
+                    }
+                    Err(e)
+                }
+            }
         })
     }
 

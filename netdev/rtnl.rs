@@ -240,16 +240,45 @@ impl<'a, T: Driver> LinkDevice<'a, T> {
 
     /// Registers the device (`register_netdevice`). If this fails,
     /// rtnetlink frees the device.
-    pub(crate) fn register(self, _rtnl: &'a Rtnl) -> Result<RegisteredGuard<'a, T>> {
+    pub(crate) fn register(self, _rtnl: &'a Rtnl) -> Result<LinkGuard<'a, T>> {
         let raw = self.0.as_raw();
         // SAFETY: The device is allocated and unregistered; RTNL is held.
         to_result(unsafe { bindings::register_netdevice(raw) })?;
         // SAFETY: `register_netdevice` succeeded: the device is registered,
         // and valid for `'a` (the newlink call).
         let dev = unsafe { Device::from_raw(raw) };
-        Ok(RegisteredGuard(dev, PhantomData))
+        Ok(LinkGuard(RegisteredGuard(dev, PhantomData)))
     }
 }
+
+/// newlink's device, registered, that newlink may still have to take back:
+/// dropping it unregisters the device, [`LinkGuard::keep`] keeps it and
+/// gives the [`Linked`] that newlink returns.
+pub(crate) struct LinkGuard<'a, T: Driver>(RegisteredGuard<'a, T>);
+
+impl<'a, T: Driver> LinkGuard<'a, T> {
+    /// The device.
+    pub(crate) fn dev(&self) -> &'a Device<T, state::Registered> {
+        self.0.dev()
+    }
+
+    /// Keeps the device registered: newlink's result.
+    pub(crate) fn keep(self) -> Linked<'a> {
+        self.0.keep();
+        Linked(PhantomData)
+    }
+}
+
+/// What a successful newlink returns: proof that the device rtnetlink gave
+/// it is registered and kept, for rtnetlink goes on to configure that
+/// device (`rtnl_configure_link`) and would otherwise bring up a device
+/// that was never registered, whose per-CPU stats do not exist yet.
+///
+/// # Invariants
+///
+/// Only [`LinkGuard::keep`] makes one, for the device of the newlink call
+/// that `'a` borrows (invariant in `'a`, so one cannot stand for another).
+pub(crate) struct Linked<'a>(PhantomData<fn(&'a ()) -> &'a ()>);
 
 /// Makes a new device of the driver `T` in namespace `net` from the link
 /// attributes `tb` (`rtnl_create_link`), with `T::setup` already run.

@@ -535,15 +535,17 @@ impl super::Driver for KunitDrv {
     const PEER_TYPE: u16 = 0;
     const POLICY: &'static [super::Policy] = &[super::Policy::NONE];
 
+    fn init_priv() -> impl kernel::prelude::PinInit<()> {}
+
     fn setup(_dev: &mut super::SetupDevice<'_, Self>) {}
 
-    fn newlink(
-        _dev: super::LinkDevice<'_, Self>,
+    fn newlink<'a>(
+        _dev: super::LinkDevice<'a, Self>,
         _params: &super::NewLinkParams<'_>,
         _extack: &super::ExtAck,
         _ops: &super::LinkOps<Self>,
-        _rtnl: &super::Rtnl,
-    ) -> kernel::error::Result {
+        _rtnl: &'a super::Rtnl,
+    ) -> kernel::error::Result<super::Linked<'a>> {
         Err(kernel::error::code::EOPNOTSUPP)
     }
 

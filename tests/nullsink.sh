@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # nullsink_rs.ko, the second driver on the layer (issue 14): it implements
-# setup, newlink, start_xmit and get_stats64 only, in safe Rust. Each case
-# does the same to the C `dummy` device in the same boot, as the reference.
+# setup, newlink, start_xmit, get_stats64 and ethtool stats only, in safe
+# Rust. Each case does the same to the C `dummy` device in the same boot, as
+# the reference.
 # make-check: cpus=1 seconds=10 initns=all (its devices and dummy's are in the init namespace)
 ALL_TESTS="sink_counts_like_dummy sink_optional_ops sink_rmmod_live"
 . "$(dirname "$0")/lib.sh"
@@ -50,6 +51,10 @@ sink_counts_like_dummy() {
 	check_eq "$rs" "$c" "tx packets and bytes of nullsink_rs vs dummy"
 	check_eq "$rs" "20 2840" "tx packets and bytes (20 x 142)"
 	check_eq "$(stat_of vsn0 tx_dropped) $(stat_of vsn0 rx_packets)" "0 0" "nullsink_rs: dropped, received"
+	# Its private data: a lock initialised in place (PinInit) around the
+	# largest frame sent, which ethtool -S reads (14 + 20 + 8 + 100 bytes).
+	check_eq "$(ethtool -S vsn0 | awk '$1 == "largest_frame:" {print $2}')" "142" \
+		"largest frame of nullsink_rs, kept under its private lock"
 	ip -d link show vsn0 | grep -q 'nullsink_rs'
 	check_err $? "kind not shown"
 	sink_cleanup
