@@ -564,6 +564,8 @@ impl Driver for Veth {
      * datapath and ndo ops
      */
 
+    // Called from its trampoline only: inlined there.
+    #[inline]
     fn start_xmit(mut skb: SkBuff, dev: &Device<Self, Registered>) -> TxStatus {
         let priv_ = dev.drv_priv();
         let length = skb.len();
@@ -655,6 +657,8 @@ impl Driver for Veth {
         tot.set_dropped(tx_dropped, rx_dropped);
     }
 
+    // Called from its trampoline only: inlined there.
+    #[inline]
     fn poll<'a>(napi: Napi<'a, Self>) -> PollDone<'a> {
         let rq = napi.rq();
         let mut napi = napi;
@@ -867,6 +871,8 @@ impl Driver for Veth {
         Ok(())
     }
 
+    // Called from its trampoline only: inlined there.
+    #[inline]
     fn xdp_xmit(dev: &Device<Self>, frames: &XdpFrames<'_>, flags: u32) -> Result {
         veth_xdp_xmit(dev, frames, flags, true).inspect_err(|_| {
             dev.drv_priv()

@@ -850,11 +850,17 @@ impl<'a, T: Driver> Napi<'a, T> {
     /// Turns the frames of `batch` into skbs and hands them to GRO
     /// (veth.c's `veth_xdp_rcv_bulk_skb`); returns how many were dropped
     /// for lack of memory. Empties the batch.
+    #[inline]
     pub(crate) fn receive_frames<const N: usize>(&mut self, batch: &mut FrameBatch<N>) -> u32 {
-        let n = batch.n;
-        if n == 0 {
+        // Most polls have no frame to pass: no call then.
+        if batch.n == 0 {
             return 0;
         }
+        self.receive_frames_some(batch)
+    }
+
+    fn receive_frames_some<const N: usize>(&mut self, batch: &mut FrameBatch<N>) -> u32 {
+        let n = batch.n;
         let mut skbs = [ptr::null_mut::<c_void>(); N];
         let mut drops = 0;
         // SAFETY: In NAPI context; `skbs` has room for `n` heads.
