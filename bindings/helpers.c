@@ -106,6 +106,13 @@ __veth_rs_helper void veth_rs_netif_napi_del(struct napi_struct *napi)
 	__netif_napi_del(napi);
 }
 
+/* priv_flags is a 32-bit bitfield: bindgen's accessors go bit by bit. */
+__veth_rs_helper void veth_rs_update_priv_flags(struct net_device *dev, u64 set,
+						u64 clear)
+{
+	dev->priv_flags = (dev->priv_flags & ~clear) | set;
+}
+
 __veth_rs_helper bool veth_rs_netif_running(const struct net_device *dev)
 {
 	return netif_running(dev);

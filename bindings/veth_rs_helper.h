@@ -74,6 +74,7 @@ void veth_rs_netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 			    int (*poll)(struct napi_struct *, int));
 void veth_rs_netif_napi_del(struct napi_struct *napi);
 bool veth_rs_netif_running(const struct net_device *dev);
+void veth_rs_update_priv_flags(struct net_device *dev, u64 set, u64 clear);
 int veth_rs_ptr_ring_init(struct ptr_ring *r, int size);
 int veth_rs_ptr_ring_produce(struct ptr_ring *r, void *ptr);
 void *veth_rs_ptr_ring_consume(struct ptr_ring *r);

@@ -17,7 +17,7 @@ use core::{
 };
 use kernel::{
     error::{from_err_ptr, to_result},
-    ffi::{c_char, c_uint, c_ulong},
+    ffi::{c_char, c_uint},
     prelude::*,
     types::Opaque,
 };
@@ -65,13 +65,9 @@ impl<'a, T: Driver> SetupDevice<'a, T> {
 
     /// Sets and clears private flags (`IFF_*` of `enum netdev_priv_flags`).
     pub(crate) fn update_priv_flags(&mut self, set: u64, clear: u64) {
-        // SAFETY: Exclusive access during setup; the bitfield accessors
-        // touch only their own bits.
-        unsafe {
-            let anon = &mut (*self.raw()).__bindgen_anon_1.__bindgen_anon_1;
-            let flags = (anon.priv_flags() as u64 & !clear) | set;
-            anon.set_priv_flags(flags as c_ulong);
-        }
+        // SAFETY: Exclusive access during setup; the C side touches only
+        // the `priv_flags` bits.
+        unsafe { bindings::veth_rs_update_priv_flags(self.raw(), set, clear) }
     }
 
     /// Declares lockless transmit (`dev->lltx`).
