@@ -719,12 +719,14 @@ impl Driver for Veth {
         VethRqStats::add(&stats.rx_drops, st.rx_drops);
         VethRqStats::add(&stats.xdp_packets, u64::from(napi.done()));
 
+        // The poll is an RCU section of its own (BHs off): no read lock.
+        let peer = rq.dev().drv_priv().peer.get_in_poll(&napi);
+
         // Completes NAPI if the budget was not used up.
         let done = napi.complete();
 
         // Release backpressure once per poll.
-        let rcu = rcu::read_lock();
-        if let Some(peer) = rq.dev().drv_priv().peer.get(&rcu) {
+        if let Some(peer) = peer {
             peer.wake_stopped_tx_queue(rq.index());
         }
         done

@@ -6,7 +6,7 @@
 //! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
 //! [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h).
 
-use super::{bindings, rcu, state, Device, Driver, Rtnl};
+use super::{bindings, rcu, state, Device, Driver, Napi, Rtnl};
 use core::{
     cell::UnsafeCell,
     marker::PhantomData,
@@ -74,6 +74,21 @@ impl<T: Driver> PeerLink<T> {
         // SAFETY: By the type invariant a non-null peer is registered and
         // stays valid until a grace period after it is cleared, and `_rcu`
         // holds off that grace period for `'a`.
+        (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
+    }
+
+    /// The peer, for a NAPI poll (`rcu_dereference_check(..,
+    /// rcu_read_lock_bh_held())`): a poll runs with bottom halves off,
+    /// which is an RCU read-side section, for all of its `'a`, as
+    /// veth.c's poll relies on; no `rcu_read_lock` needed.
+    pub(crate) fn get_in_poll<'a>(
+        &self,
+        _napi: &Napi<'a, T>,
+    ) -> Option<&'a Device<T, state::Registered>> {
+        let p = self.ptr.load(Ordering::Acquire);
+        // SAFETY: By the type invariant a non-null peer is registered and
+        // stays valid until a grace period after it is cleared; the poll,
+        // for `'a`, holds off that grace period.
         (!p.is_null()).then(|| unsafe { Device::from_raw(p) })
     }
 
