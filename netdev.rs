@@ -95,6 +95,11 @@ mod bindings {
     type __kernel_ptrdiff_t = isize;
 
     include!("bindings/bindings_generated.rs");
+
+    // As rust/bindings/lib.rs does for the kernel's bindings, so that the
+    // structs with bitfields derive `Zeroable` too.
+    // SAFETY: `__BindgenBitfieldUnit<Storage>` is a newtype around `Storage`.
+    unsafe impl<Storage: pin_init::Zeroable> pin_init::Zeroable for __BindgenBitfieldUnit<Storage> {}
 }
 
 /// Length of an ethernet header.

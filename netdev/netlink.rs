@@ -304,8 +304,7 @@ impl Policy {
     }
 }
 
+/// All zeroes: type NLA_UNSPEC, no validation.
 const fn zeroed_policy() -> bindings::nla_policy {
-    // SAFETY: `nla_policy` is plain data for which all zeroes is valid
-    // (type NLA_UNSPEC, no validation).
-    unsafe { core::mem::zeroed() }
+    pin_init::zeroed()
 }

@@ -959,12 +959,12 @@ impl<T: Driver> Adapter<T> {
     }
 }
 
+/// All operations `None`.
 const fn zeroed_netdev_ops() -> bindings::net_device_ops {
-    // SAFETY: All fields are optional function pointers: zero is `None`.
-    unsafe { core::mem::zeroed() }
+    pin_init::zeroed()
 }
 
+/// All operations `None`, no capabilities.
 const fn zeroed_ethtool_ops() -> bindings::ethtool_ops {
-    // SAFETY: All fields are integers or optional function pointers.
-    unsafe { core::mem::zeroed() }
+    pin_init::zeroed()
 }

@@ -65,8 +65,8 @@ unsafe impl Sync for KernelParam {}
 impl KernelParam {
     #[doc(hidden)]
     pub(crate) const fn string(name: &'static CStr, kps: &'static KParamString) -> Self {
-        // SAFETY: Zero is valid for every field; all are set below.
-        let mut p: bindings::kernel_param = unsafe { core::mem::zeroed() };
+        // All zeroes, then every field that matters is set below.
+        let mut p: bindings::kernel_param = pin_init::zeroed();
         p.name = kernel::str::as_char_ptr_in_const_context(name);
         // `__this_module` is made by the module loader and lives as long as
         // the module; `param_ops_string` is a C static that lives forever.

@@ -59,9 +59,9 @@ impl<T: Driver> Default for PeerLink<T> {
     fn default() -> Self {
         Self {
             ptr: AtomicPtr::new(ptr::null_mut()),
-            // SAFETY: A tracker is a pointer or, without
-            // CONFIG_NET_DEV_REFCNT_TRACKER, an empty struct: zero is valid.
-            tracker: UnsafeCell::new(unsafe { core::mem::zeroed() }),
+            // A tracker is a pointer or, without
+            // CONFIG_NET_DEV_REFCNT_TRACKER, an empty struct: none yet.
+            tracker: UnsafeCell::new(pin_init::zeroed()),
             _p: PhantomData,
         }
     }

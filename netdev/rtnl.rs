@@ -494,11 +494,10 @@ impl<T: Driver> Registration<T> {
         }
         let kind = KBox::pin(kind, GFP_KERNEL)?;
         let ops = KBox::pin(LinkOps(Opaque::uninit(), PhantomData), GFP_KERNEL)?;
-        // SAFETY: Nobody else sees `ops` yet; zero is a valid value for
-        // every field of rtnl_link_ops.
+        // SAFETY: Nobody else sees `ops` yet.
         unsafe {
             let o = ops.0.get();
-            o.write(core::mem::zeroed());
+            o.write(pin_init::zeroed());
             (*o).kind = kind.0.as_ptr().cast();
             (*o).priv_size = size_of::<PrivArea<T>>();
             (*o).setup = Some(Adapter::<T>::setup_callback);

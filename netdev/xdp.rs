@@ -352,8 +352,7 @@ struct SkbXdpBuff {
 impl SkbXdpBuff {
     fn new(skb: *mut bindings::sk_buff) -> Self {
         Self {
-            // SAFETY: All-zero is a valid `xdp_buff` (plain data).
-            xdp: unsafe { core::mem::zeroed() },
+            xdp: pin_init::zeroed(),
             skb,
         }
     }
