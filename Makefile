@@ -43,7 +43,11 @@ RUN :=
 else
 RUN := $(TOP)/qemu/chroot
 endif
-KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1
+# The rootfs's environment is clean (qemu/chroot): Kbuild's own switches
+# are passed on by name. VETH_RS_INLINE_HELPERS=0: the C wrappers as a
+# separate object, called out of line (Kbuild says more).
+KMAKE = $(RUN) $(MAKE) -C $(KDIR) M=$(TOP) LLVM=1 \
+	$(if $(VETH_RS_INLINE_HELPERS),VETH_RS_INLINE_HELPERS=$(VETH_RS_INLINE_HELPERS))
 
 .PHONY: default modules modules_install kernel rootfs plugin selftest-modules bpf upstream \
 	lint compile-fail rust-analyzer run check stress clean bench insn-plugin selftests \
