@@ -388,11 +388,11 @@ impl<T: Driver> Adapter<T> {
         // `alloc_netdev_mqs` calls setup on a new device of these ops,
         // before anybody else sees it; the area is written through raw
         // pointers, so no reference to it exists before it is initialised.
+        // The area never moves (it is part of the device's allocation), as
+        // the pinned initialiser of `drv`, which cannot fail, needs.
         let area = Device::<T>::area_ptr(dev);
-        // SAFETY: The private area has `size_of::<PrivArea<T>>()` bytes,
-        // aligned to NETDEV_ALIGN (asserted above), and no value yet; it
-        // never moves (it is part of the device's allocation), as the
-        // pinned initialiser of `drv` needs, which cannot fail.
+        // SAFETY: The area has `size_of::<PrivArea<T>>()` bytes, aligned
+        // to NETDEV_ALIGN (asserted above), no value yet, and never moves.
         unsafe {
             (&raw mut (*area).rq).write(RqTable::new());
             (&raw mut (*area).xdp_prog).write(AtomicPtr::new(ptr::null_mut()));
