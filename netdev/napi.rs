@@ -19,7 +19,7 @@ use core::{
     sync::atomic::{AtomicBool, AtomicPtr, Ordering},
 };
 use kernel::{
-    alloc::KVVec,
+    alloc::{flags::__GFP_ZERO, KVVec},
     error::to_result,
     ffi::c_int,
     prelude::*,
@@ -190,23 +190,27 @@ impl<T: Driver> RqTable<T> {
     /// Called once, from `ndo_init` of `dev`, the owner of `self`.
     pub(super) unsafe fn alloc(&self, dev: &Device<T>) -> Result {
         let n = dev.num_rx_queues() as usize;
-        let mut v = KVVec::with_capacity(n, GFP_KERNEL)?;
+        // The table is made in place, as veth.c's `kvcalloc` does: zeroed
+        // memory is a valid queue but for `dev`, `index` and `drv`, which
+        // are written below; a queue built on the stack and moved in would
+        // cost a 960-byte build and copy per queue.
+        let mut v = KVVec::<RxQueue<T>>::with_capacity(n, GFP_KERNEL | __GFP_ZERO)?;
+        let base = v.as_mut_ptr();
         for index in 0..n {
-            v.push(
-                RxQueue {
-                    napi: Opaque::zeroed(),
-                    napi_on: AtomicPtr::new(ptr::null_mut()),
-                    dev: dev.as_raw(),
-                    index: index as u32,
-                    ring: Opaque::zeroed(),
-                    ring_live: AtomicBool::new(false),
-                    notify_masked: AtomicBool::new(false),
-                    xdp: RxqXdp::new(),
-                    drv: T::RqPriv::default(),
-                },
-                GFP_KERNEL,
-            )?;
+            // SAFETY: `index < n <= capacity`, so `q` is in the buffer.
+            let q = unsafe { base.add(index) };
+            // SAFETY: `q` is valid for writes and aligned (from the
+            // buffer). Every other field is valid all-zero: `Opaque`s, null
+            // `AtomicPtr`s, `false` `AtomicBool`s and `RxqXdp` (the same).
+            unsafe {
+                (&raw mut (*q).dev).write(dev.as_raw());
+                (&raw mut (*q).index).write(index as u32);
+                (&raw mut (*q).drv).write(T::RqPriv::default());
+            }
         }
+        // SAFETY: The `n <= capacity` elements after the (empty) start are
+        // initialised just above.
+        unsafe { v.inc_len(n) };
         let (p, len, cap) = v.into_raw_parts();
         // SAFETY: The caller guarantees that nobody else sees the device
         // yet. INVARIANT: From `into_raw_parts` of a `KVVec`.

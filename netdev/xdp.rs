@@ -65,6 +65,10 @@ pub(crate) mod caps {
 /// The XDP side of a receive queue: the program its poll runs, its
 /// `xdp_rxq_info` and the page pool of its skb copies. Its fields are
 /// private to this file, which keeps their invariants.
+///
+/// All-zero is its initial state (no program, nothing registered, no
+/// pool): the queue table is allocated zeroed (`RqTable::alloc`), and any
+/// field added here must keep all-zero valid and meaning "off".
 pub(super) struct RxqXdp {
     /// The program the poll runs (no reference of its own: the device's
     /// `xdp_prog` holds it); published under RTNL, read under RCU.
@@ -83,17 +87,6 @@ pub(super) struct RxqXdp {
 }
 
 impl RxqXdp {
-    pub(super) fn new() -> Self {
-        Self {
-            prog: AtomicPtr::new(ptr::null_mut()),
-            rxq: Opaque::zeroed(),
-            mem: Opaque::zeroed(),
-            reg: AtomicBool::new(false),
-            reg_new: AtomicBool::new(false),
-            page_pool: AtomicPtr::new(ptr::null_mut()),
-        }
-    }
-
     /// Withdraws the queue's program: polls from now on run none.
     pub(super) fn withdraw_prog(&self) {
         self.prog.store(ptr::null_mut(), Ordering::Release);

@@ -109,7 +109,7 @@ done
 	while sleep 20; do
 		for f in "$out"/*.log; do
 			[ -f "$f" ] || continue
-			grep -h '^# ---- .*: [0-9]* s$' "$f" 2>/dev/null |
+			grep -hE '^# ---- .*: [0-9]* s(, [0-9]* processes)?$' "$f" 2>/dev/null |
 				sed "s|^|[$(basename "$f" .log)] |" >"$f.seen.new"
 			seen=$(cat "$f.seen" 2>/dev/null || echo 0)
 			tail -n +$((seen + 1)) "$f.seen.new" >&2

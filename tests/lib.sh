@@ -151,8 +151,17 @@ tests_cleanup() {
 	fi
 }
 
+# Processes made since boot (/proc/stat), read without a process of its
+# own.
+proc_forks() {
+	local k v
+	while read -r k v; do
+		[ "$k" = processes ] && { echo "$v"; return; }
+	done </proc/stat
+}
+
 tests_run() {
-	local t start
+	local t start forks
 	trap tests_cleanup EXIT
 	# TESTS="a b" runs only those cases (as the kernel's selftests);
 	# TESTS_EXCEPT="c d" leaves those out (make check's lanes split a
@@ -161,9 +170,9 @@ tests_run() {
 		[[ " ${TESTS_EXCEPT:-} " == *" $t "* ]] && continue
 		RET=0
 		retmsg=
-		start=$SECONDS
+		start=$SECONDS forks=$(proc_forks)
 		$t
-		echo "# time of $t: $((SECONDS - start)) s"
+		echo "# time of $t: $((SECONDS - start)) s, $(($(proc_forks) - forks)) processes"
 	done
 }
 

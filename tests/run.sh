@@ -95,7 +95,7 @@ kmemleak_scan() {
 
 # run_script SCRIPT[:only=A,B|:except=A,B] [NAME]
 run_script() {
-	local t=${1%%:*} part= name rc before limit start only= except=
+	local t=${1%%:*} part= name rc before limit start forks only= except=
 	[ "$t" != "$1" ] && part=${1#*:}
 	case $part in
 	only=*) only=${part#only=}; only=${only//,/ } ;;
@@ -107,13 +107,14 @@ run_script() {
 	echo "# ---- $name"
 	# The parts of the full stress profile (make stress) get longer.
 	case $name in 1-faults | 2-fuzz) limit=1800 ;; 3-inject* | 4-inject*) limit=3600 ;; *) limit=900 ;; esac
-	start=$SECONDS
+	start=$SECONDS forks=$(proc_forks)
 	VETH_RS_PART=$name TESTS=$only TESTS_EXCEPT=$except timeout $limit bash "$t"
 	rc=$?
-	echo "# ---- $name: $((SECONDS - start)) s"
+	forks=$(($(proc_forks) - forks))
+	echo "# ---- $name: $((SECONDS - start)) s, $forks processes"
 	# In a stream, the time goes to the runner's output at once too (the
 	# stream's own output is printed when the streams are done).
-	[ -n "${STREAM:-}" ] && echo "# ---- $name: $((SECONDS - start)) s" >&3
+	[ -n "${STREAM:-}" ] && echo "# ---- $name: $((SECONDS - start)) s, $forks processes" >&3
 	if [ "$(wc -l <"$VETH_RS_RESULTS")" -eq "$before" ]; then
 		if [ $rc -eq $ksft_skip ]; then
 			printf 'skip\t%s\t%s\n' "$name" "prerequisite missing" >>"$VETH_RS_RESULTS"
@@ -281,7 +282,7 @@ if [ "$streams" -ge 2 ]; then
 	echo "# streams: $((SECONDS - start)) s"
 	for k in 1 2; do
 		echo "# ======== stream $k"
-		grep -v '^# ---- .*: [0-9]* s$' "$STREAMS_DIR/$k.log"
+		grep -vE '^# ---- .*: [0-9]* s(, [0-9]* processes)?$' "$STREAMS_DIR/$k.log"
 		cat "$STREAMS_DIR/$k.results" >>"$VETH_RS_RESULTS"
 	done
 	rm -rf "$STREAMS_DIR"
