@@ -18,10 +18,8 @@ make_pair() {
 	setup_ns NS0 NS1 || return 1
 	ip link add vrg0 numtxqueues "$q" numrxqueues "$q" netns "$NS0" type veth_rs \
 		peer name vrg1 numtxqueues "$q" numrxqueues "$q" netns "$NS1" || return 1
-	ip -n "$NS0" addr add 10.2.2.2/24 dev vrg0
-	ip -n "$NS1" addr add 10.2.2.3/24 dev vrg1
-	ip -n "$NS0" link set vrg0 up
-	ip -n "$NS1" link set vrg1 up
+	addr_up "$NS0" vrg0 10.2.2.2/24
+	addr_up "$NS1" vrg1 10.2.2.3/24
 	wait_for "ip netns exec $NS0 ping -c1 -W1 10.2.2.3 >/dev/null" 10
 }
 
@@ -46,11 +44,16 @@ tcp_burst() {
 largest_rx_frame() {
 	local pcap=/tmp/vrg.$$.pcap
 	ip netns exec "$NS0" ethtool -K vrg0 tso off >/dev/null
-	ip netns exec "$NS1" timeout 20 tcpdump -i vrg1 -s 128 -c 2000 -w "$pcap" tcp 2>/dev/null &
+	ip netns exec "$NS1" timeout 20 tcpdump -U -i vrg1 -s 128 -c 2000 -w "$pcap" tcp 2>"$pcap.err" &
 	local dump=$!
-	sleep 1
+	# Listening once it says so on stderr (not a fixed sleep).
+	wait_for "grep -q 'listening on' $pcap.err" 10
 	tcp_burst 2
+	# Stopped once the burst is over, not at 2,000 frames or the timeout:
+	# with GRO on far fewer frames arrive (-U writes each one at once).
+	kill "$dump" 2>/dev/null
 	wait "$dump"
+	rm -f "$pcap.err"
 	tcpdump -r "$pcap" -nn -e 2>/dev/null | sed -n 's/.*, length \([0-9]*\): .*/\1/p' | sort -n | tail -1
 	rm -f "$pcap"
 }
@@ -90,7 +93,7 @@ gro_stats_equal() {
 	ip netns exec "$NS0" ethtool -K vrg0 gro on tso off
 	ip netns exec "$NS1" ethtool -K vrg1 gro on tso off
 	tcp_burst 1
-	ip netns exec "$NS1" ping -c 5 -i 0.1 10.2.2.2 >/dev/null
+	ip netns exec "$NS1" ping -c 5 -i 0.05 10.2.2.2 >/dev/null
 	# One quiet snapshot of packets and bytes (an IPv6 neighbour or
 	# router message may pass between two reads).
 	for i in 1 2 3 4 5; do
@@ -99,7 +102,7 @@ gro_stats_equal() {
 		rxb1=$(link_stat "$NS1" vrg1 rx_bytes) txb0=$(link_stat "$NS0" vrg0 tx_bytes)
 		[ "$rx0" = "$tx1" ] && [ "$rx1" = "$tx0" ] && [ "$rxb1" = "$txb0" ] &&
 			[ "$tx0" = "$(link_stat "$NS0" vrg0 tx_packets)" ] && break
-		sleep 1
+		nap 1
 	done
 	check_eq "$rx1" "$tx0" "rx_packets of vrg1 vs tx_packets of vrg0"
 	check_eq "$rx0" "$tx1" "rx_packets of vrg0 vs tx_packets of vrg1"
@@ -156,7 +159,7 @@ channels_under_gro() {
 	for n in "rx 1 tx 1" "rx 2 tx 2" "rx 1 tx 2" "rx 2 tx 1"; do
 		ip netns exec "$NS1" ethtool -L vrg1 $n
 		check_err $? "ethtool -L $n with GRO on"
-		ip netns exec "$NS0" ping -c 2 -i 0.2 -W 2 10.2.2.3 >/dev/null
+		ip netns exec "$NS0" ping -c 2 -i 0.05 -W 2 10.2.2.3 >/dev/null
 		check_err $? "no ping after ethtool -L $n"
 	done
 	ip -n "$NS1" link set vrg1 down
@@ -180,9 +183,9 @@ gro_toggle_under_traffic() {
 	ip netns exec "$NS0" ping -f -w 6 10.2.2.3 >/dev/null 2>&1 &
 	for i in $(seq 1 10); do
 		ip netns exec "$NS1" ethtool -K vrg1 gro on
-		sleep 0.2
+		nap 0.2
 		ip netns exec "$NS1" ethtool -K vrg1 gro off
-		sleep 0.2
+		nap 0.2
 	done
 	ip netns exec "$NS1" ethtool -K vrg1 gro on
 	wait "$pid"
@@ -208,7 +211,7 @@ backpressure_no_stuck_queue() {
 	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
 	ip netns exec "$NS0" iperf3 -c 10.2.2.3 -u -b 0 -l 64 -t 3 >/dev/null 2>&1
 	requeues=$(tc -n "$NS0" -s qdisc show dev vrg0 | sed -n 's/.*requeues \([0-9]*\).*/\1/p' | head -1)
-	ip netns exec "$NS0" ping -c 3 -i 0.2 -W 2 10.2.2.3 >/dev/null
+	ip netns exec "$NS0" ping -c 3 -i 0.05 -W 2 10.2.2.3 >/dev/null
 	check_err $? "no ping after the flood: tx queue stuck?"
 	tc -n "$NS0" qdisc del dev vrg0 root
 	drop_pair
@@ -267,7 +270,7 @@ backpressure_tx_busy() {
 	# discovery).
 	[ $((rx1 - rx0)) -ge "${sent:-1}" ] && [ "${sent:-0}" -eq $n ]
 	check_err $? "pktgen sent ${sent:-?} of $n, vrg1 received $((rx1 - rx0)): packets lost"
-	ip netns exec "$NS0" ping -c 3 -i 0.2 -W 2 10.2.2.3 >/dev/null
+	ip netns exec "$NS0" ping -c 3 -i 0.05 -W 2 10.2.2.3 >/dev/null
 	check_err $? "no ping afterwards: tx queue left stopped?"
 	drop_pair
 	log_test "$name (requeues ${requeues:-?})"
@@ -303,26 +306,33 @@ hr_probe_off() {
 }
 CLEANUP_HOOK=hr_probe_off
 
-# hr NS DEV: DEV's needed_headroom: the event that follows a marker
-# written into the trace. -s: without it, ip asks the kernel to skip the
-# stats, and dev_get_stats is not called.
+# hr NS DEV: DEV's needed_headroom, in decimal ("?" when no event was
+# read), into $HR: the event that follows a marker written into the
+# trace. -s: without it, ip asks the kernel to skip the stats, and
+# dev_get_stats is not called. One process per read (ip), the rest is
+# bash, as these reads are most of the case's time.
+HR=
 hr() {
-	local idx mark="veth_rs_hr_mark_$RANDOM$RANDOM"
+	local out idx l on= v= mark="veth_rs_hr_mark_$RANDOM$RANDOM"
+	local -a lines
 	echo "$mark" >$TRACEFS/trace_marker
-	idx=$(ip -s -n "$1" -j link show dev "$2" | jq '.[0].ifindex')
-	sed -n "/$mark/,\$ s/.* idx=$idx hr=\(0x[0-9a-f]*\|[0-9]*\)\$/\1/p" $TRACEFS/trace | tail -1
+	out=$(ip -s -n "$1" -o link show dev "$2")
+	idx=${out%%:*}
+	mapfile -t lines <$TRACEFS/trace
+	for l in "${lines[@]}"; do
+		[[ $l == *"$mark"* ]] && on=1
+		[ -n "$on" ] && [[ $l =~ \ idx=$idx\ hr=(0x[0-9a-f]+|[0-9]+)$ ]] && v=${BASH_REMATCH[1]}
+	done
+	[ -n "$v" ] && HR=$((v)) || HR="?"
 }
 
-# hr_num NS DEV: hr in decimal, "?" when no event was read.
-hr_num() {
-	local v
-	v=$(hr "$1" "$2")
-	[ -n "$v" ] && echo $((v)) || echo "?"
-}
-
-# Both ends' needed_headroom, "vrg0/vrg1".
+# Both ends' needed_headroom, "vrg0/vrg1", into $HR.
 hr_both() {
-	echo "$(hr_num "$NS0" vrg0)/$(hr_num "$NS1" vrg1)"
+	local a
+	hr "$NS0" vrg0
+	a=$HR
+	hr "$NS1" vrg1
+	HR="$a/$HR"
 }
 
 # rx_headroom_of KIND: the ends' headroom as bridges in either namespace
@@ -340,22 +350,29 @@ rx_headroom_steps() {
 	local out=()
 	setup_ns NS0 NS1 || return 1
 	ip link add vrg0 netns "$NS0" type "$1" peer name vrg1 netns "$NS1" || return 1
-	out+=("alone $(hr_both)")
-	ip -n "$NS1" link add br0 type bridge
-	ip -n "$NS1" link add vxl0 type vxlan id 42 dstport 4789 || return 1
-	ip -n "$NS1" link set vxl0 master br0
-	out+=("vxlan $(hr_num "$NS1" vxl0)")
+	hr_both
+	out+=("alone $HR")
+	ip -n "$NS1" -b - <<<"link add br0 type bridge
+link add vxl0 type vxlan id 42 dstport 4789
+link set vxl0 master br0" || return 1
+	hr "$NS1" vxl0
+	out+=("vxlan $HR")
 	ip -n "$NS1" link set vrg1 master br0
-	out+=("vrg1-bridged $(hr_both)")
-	ip -n "$NS0" link add br0 type bridge
-	ip -n "$NS0" link set vrg0 master br0
-	out+=("vrg0-bridged-too $(hr_both)")
+	hr_both
+	out+=("vrg1-bridged $HR")
+	ip -n "$NS0" -b - <<<"link add br0 type bridge
+link set vrg0 master br0"
+	hr_both
+	out+=("vrg0-bridged-too $HR")
 	ip -n "$NS1" link set vxl0 nomaster
-	out+=("vxlan-gone $(hr_both)")
+	hr_both
+	out+=("vxlan-gone $HR")
 	ip -n "$NS1" link set vxl0 master br0
-	out+=("vxlan-back $(hr_both)")
+	hr_both
+	out+=("vxlan-back $HR")
 	ip -n "$NS1" link set vrg1 nomaster
-	out+=("vrg1-unbridged $(hr_both)")
+	hr_both
+	out+=("vrg1-unbridged $HR")
 	echo "${out[*]}"
 }
 

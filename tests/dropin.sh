@@ -28,11 +28,9 @@ dropin_pair() {
 	check_eq "$(ip netns exec "$NSA" ethtool -i vrda | awk '/^driver:/ {print $2}')" veth "driver name in drop-in mode"
 	ip -n "$NSA" -d link show vrda | grep -q ' veth '
 	check_err $? "kind shown is not veth"
-	ip -n "$NSA" addr add 10.9.9.1/24 dev vrda
-	ip -n "$NSB" addr add 10.9.9.2/24 dev vrdb
-	ip -n "$NSA" link set vrda up
-	ip -n "$NSB" link set vrdb up
-	ip netns exec "$NSA" ping -c 2 -i 0.2 -W 5 10.9.9.2 >/dev/null
+	addr_up "$NSA" vrda 10.9.9.1/24
+	addr_up "$NSB" vrdb 10.9.9.2/24
+	ip netns exec "$NSA" ping -c 2 -i 0.05 -W 5 10.9.9.2 >/dev/null
 	check_err $? "no ping across the drop-in pair"
 	ip -n "$NSA" link del vrda
 	log_test "dropin: kind=veth serves 'ip link add ... type veth peer ...'"

@@ -53,18 +53,21 @@ nsids() { ip netns list-id | grep -c nsid; }
 # The answers of one operation: "KIND POINTS TRIED ANSWERS FINAL PROBLEMS"
 # lines of faults.py, compared.
 faults_run() {
-	local op kind points tried answers final problems secs line
-	declare -A fin
+	local op kind points tried answers final problems secs line o k rest
+	declare -A fin res
 	python3 "$TESTS_DIR/faults.py" --kinds veth,veth_rs --ns "$NSF" --ns2 "$NSM" \
 		"${MODE[@]}" --ops "$(echo $OPS | tr ' ' ,)" >"$WORK/out" 2>"$WORK/err"
 	echo "# faults.py exited $?"
 	sed 's/^/# /' "$WORK/err" | tail -20
+	# The result lines, read once (no process per operation and kind).
+	while IFS=$'\t' read -r o k rest; do
+		res[$o/$k]=$rest
+	done <"$WORK/out"
 	for op in $OPS; do
 		RET=0
 		line="faults: $op:"
 		for kind in veth veth_rs; do
-			IFS=$'\t' read -r _ _ points tried answers final problems secs < <(
-				awk -F'\t' -v o="$op" -v k="$kind" '$1 == o && $2 == k' "$WORK/out")
+			IFS=$'\t' read -r points tried answers final problems secs <<<"${res[$op/$kind]:-}"
 			if [ -z "$points" ]; then
 				check_err 1 "no result for $kind"
 				continue

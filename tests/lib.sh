@@ -27,22 +27,40 @@ NS_LIST=()
 # Make a network namespace with a unique name; its name goes into the
 # variable named $1. Removed at exit.
 setup_ns() {
-	local var name
+	local var name batch=
 	for var in "$@"; do
 		name="$var-$$-$RANDOM"
-		ip netns add "$name" || return 1
-		ip -n "$name" link set lo up
+		# Listed before they exist, so that cleanup_ns takes whatever a
+		# failed batch made.
 		NS_LIST+=("$name")
+		batch+="netns add $name"$'\n'
 		printf -v "$var" '%s' "$name"
+	done
+	# One ip run for all of them: a process start is the unit of the
+	# debug guest's time (README, "Machine time").
+	ip -b - <<<"$batch" || return 1
+	for var in "$@"; do
+		ip -n "${!var}" link set lo up || return 1
 	done
 }
 
 cleanup_ns() {
-	local ns
-	for ns in "${NS_LIST[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
+	local batch
+	[ ${#NS_LIST[@]} -gt 0 ] || return 0
+	printf -v batch 'netns del %s\n' "${NS_LIST[@]}"
+	ip -force -b - <<<"$batch" >/dev/null 2>&1
 	NS_LIST=()
+}
+
+# addr_up NS DEV ADDR...: the addresses on DEV of namespace NS, then DEV
+# up, in one ip run (an address may carry options: "fd00::2/64 nodad").
+addr_up() {
+	local ns=$1 dev=$2 batch= a
+	shift 2
+	for a in "$@"; do
+		batch+="addr add ${a%% *} dev $dev ${a#"${a%% *}"}"$'\n'
+	done
+	ip -n "$ns" -b - <<<"${batch}link set $dev up"
 }
 
 # Remove every device of the given kinds in the init namespace.
@@ -91,6 +109,14 @@ check_fail() {
 check_eq() {
 	if [ "$1" != "$2" ]; then
 		check_err 1 "$3: got '$1', expected '$2'"
+	fi
+}
+
+# check_ge VALUE MIN WHAT: VALUE is a number of at least MIN (the value
+# read once, for both the check and the message).
+check_ge() {
+	if ! [ "${1:-x}" -ge "$2" ] 2>/dev/null; then
+		check_err 1 "$3: got '$1', expected at least $2"
 	fi
 }
 
@@ -176,12 +202,18 @@ tests_run() {
 	done
 }
 
+# nap SECONDS: a sleep without a process (sleep(1) is one, ~0.1 s of the
+# debug guest): a read with a timeout from a pipe that this shell holds
+# open for writing too, so nothing ever arrives.
+exec {NAP_FD}<> <(:)
+nap() { read -r -t "$1" -u "$NAP_FD" _ || :; }
+
 # Wait up to $2 seconds (default 5) for command $1 to succeed.
 wait_for() {
 	local i tries=$(( ${2:-5} * 10 ))
 	for ((i = 0; i < tries; i++)); do
 		eval "$1" && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	return 1
 }

@@ -11,22 +11,18 @@ setup() {
 	require_veth_rs || exit $ksft_skip
 	setup_ns NS0 NS1 || exit 1
 	ip link add vrs0 netns "$NS0" type veth_rs peer name vrs1 netns "$NS1" || exit 1
-	ip -n "$NS0" addr add 10.1.1.2/24 dev vrs0
-	ip -n "$NS1" addr add 10.1.1.3/24 dev vrs1
-	ip -n "$NS0" addr add fd00::2/64 dev vrs0 nodad
-	ip -n "$NS1" addr add fd00::3/64 dev vrs1 nodad
-	ip -n "$NS0" link set vrs0 up
-	ip -n "$NS1" link set vrs1 up
+	addr_up "$NS0" vrs0 10.1.1.2/24 "fd00::2/64 nodad"
+	addr_up "$NS1" vrs1 10.1.1.3/24 "fd00::3/64 nodad"
 }
 
 ping4() {
-	ip netns exec "$NS0" ping -c 3 -i 0.2 -W 5 10.1.1.3 >/dev/null
+	ip netns exec "$NS0" ping -c 3 -i 0.05 -W 5 10.1.1.3 >/dev/null
 	check_err $? "no IPv4 ping reply across the pair"
 	log_test "seed: IPv4 ping ns0 -> ns1"
 }
 
 ping6() {
-	ip netns exec "$NS1" ping -6 -c 3 -i 0.2 -W 5 fd00::2 >/dev/null
+	ip netns exec "$NS1" ping -6 -c 3 -i 0.05 -W 5 fd00::2 >/dev/null
 	check_err $? "no IPv6 ping reply across the pair"
 	log_test "seed: IPv6 ping ns1 -> ns0"
 }
@@ -55,7 +51,7 @@ stats_equal() {
 		rxb0=$(link_stat "$NS0" vrs0 rx_bytes) txb1=$(link_stat "$NS1" vrs1 tx_bytes)
 		[ "$rx0" = "$tx1" ] && [ "$rx1" = "$tx0" ] && [ "$rxb0" = "$txb1" ] &&
 			[ "$tx1" = "$(link_stat "$NS1" vrs1 tx_packets)" ] && break
-		sleep 1
+		nap 1
 	done
 	check_eq "$rx0" "$tx1" "rx_packets of vrs0 vs tx_packets of vrs1"
 	check_eq "$rx1" "$tx0" "rx_packets of vrs1 vs tx_packets of vrs0"

@@ -14,7 +14,7 @@
 # Under TCG with the debug kernel, starting a program costs 1-2 s (python
 # 9 s), far more than a netlink request: the workloads send their requests
 # in `ip -batch` runs and do their bookkeeping in bash, and they never call
-# sleep(1) (nap reads a FIFO with a timeout instead).
+# sleep(1) (lib.sh's nap reads a pipe with a timeout instead).
 # make-check: cpus=2 seconds=75 order=first initns=all alone=churn,fault_rmmod (concurrent churn workers, faults under traffic; churn turns module autoloading off, fault_rmmod unloads veth_rs)
 ALL_TESTS="churn fault_flap fault_move fault_peer_del fault_netns_del
 	fault_rmmod fuzz priv_unprivileged priv_userns datapath_faults no_leaks"
@@ -53,11 +53,6 @@ PAIRS_CREATED=0 PAIRS_DELETED=0 PACKETS=0 FUZZ_SENT=0 FUZZ_HIST=- FUZZ_SEEDS=
 SPLATS=0 LEAKS=0
 
 WORK=$(mktemp -d /tmp/stress.XXXXXX)
-# A sleep without a process: a read with a timeout from a FIFO that
-# nobody writes to.
-mkfifo "$WORK/nap"
-exec {NAP_FD}<>"$WORK/nap"
-nap() { read -r -t "$1" -u "$NAP_FD" _ || :; }
 
 # Every kernel log record from now on, kept in a file (the ring buffer may
 # wrap during a long run; dmesg --follow also survives overruns). Each
@@ -119,13 +114,8 @@ ns_add() {
 	ip -batch - <<<"$b$then"
 }
 
-ns_del_all() {
-	local ns b=
-	[ ${#NS_LIST[@]} -gt 0 ] || return 0
-	for ns in "${NS_LIST[@]}"; do b+="netns del $ns"$'\n'; done
-	ip -force -batch - <<<"$b" 2>/dev/null
-	NS_LIST=()
-}
+# All of them, in one ip run (lib.sh).
+ns_del_all() { cleanup_ns; }
 
 # Number of $K devices in namespace $1 (the init namespace without it),
 # into KC. Counted by kind in the full list: with the module unloaded, the
@@ -431,8 +421,8 @@ pair_setup() {
 	NS_THEN="link add vra netns @NSA type $K peer name vrb netns @NSB" ns_add NSA NSB || return 1
 	PAIRS_CREATED=$((PAIRS_CREATED + 1))
 	PAIR_LIVE=1 PKT_BASE=0
-	ip -n "$NSA" -batch - <<<$'addr add 10.77.0.1/24 dev vra\nlink set vra up' || return 1
-	ip -n "$NSB" -batch - <<<$'addr add 10.77.0.2/24 dev vrb\nlink set vrb up' || return 1
+	addr_up "$NSA" vra 10.77.0.1/24 || return 1
+	addr_up "$NSB" vrb 10.77.0.2/24 || return 1
 	bg ip netns exec "$NSB" iperf3 -s -1 >/dev/null 2>&1
 	SERVER_PID=${BG_PIDS[-1]}
 	ip netns exec "$NSA" ping -c 1 -w 30 10.77.0.2 >/dev/null
@@ -562,7 +552,7 @@ fault_move() {
 		fi
 		ip -n "$NSC" link set "$dev" netns "$ns"
 		check_err $? "round $i: moving $dev back failed"
-		ip -n "$ns" -batch - <<<"addr add $ip_addr dev $dev"$'\n'"link set $dev up"
+		addr_up "$ns" "$dev" "$ip_addr"
 		check_err $? "round $i: $dev not configured again"
 	done
 	poll 'ip netns exec "$NSA" ping -c 1 -W 2 10.77.0.2 >/dev/null' 30
@@ -838,8 +828,8 @@ no_leaks() {
 	# runner (VETH_RS_DEFERRED set), the wait goes to the end of the run,
 	# while the next scripts work: tests/run.sh then waits up to 300 s for
 	# the count to fall back to what it was before this script began, and
-	# reports it as a result of its own.
-	if [ -n "${VETH_RS_DEFERRED:-}" ] && ! poll netns_settled 10 2; then
+	# reports it as a result of its own; so here it looks once.
+	if [ -n "${VETH_RS_DEFERRED:-}" ] && ! netns_settled; then
 		echo "$NETNS_BASE" >"$VETH_RS_DEFERRED/${VETH_RS_PART:-stress}.netns"
 		echo "# $((NSC_COUNT - NETNS_BASE)) namespaces still being dismantled: checked at the end of the run"
 	elif ! poll netns_settled 300 2; then

@@ -47,10 +47,8 @@ make_pair() {
 	local kind=${1:-veth_rs}
 	setup_ns NS0 NS1 || return 1
 	ip link add vx0 netns "$NS0" type "$kind" peer name vx1 netns "$NS1" || return 1
-	ip -n "$NS0" addr add 10.3.3.2/24 dev vx0
-	ip -n "$NS1" addr add 10.3.3.3/24 dev vx1
-	ip -n "$NS0" link set vx0 up
-	ip -n "$NS1" link set vx1 up
+	addr_up "$NS0" vx0 10.3.3.2/24
+	addr_up "$NS1" vx1 10.3.3.3/24
 	wait_for "ip netns exec $NS0 ping -c1 -W1 10.3.3.3 >/dev/null" 10
 }
 
@@ -67,14 +65,18 @@ detach() {
 # qstat NS DEV NAME: sum over the queues of DEV of its ethtool counter
 # *_queue_N_NAME.
 qstat() {
-	ip netns exec "$1" ethtool -S "$2" |
-		awk -v n="$3" '$1 ~ "_queue_[0-9]+_" n ":$" {s += $2} END {print s + 0}'
+	local out k v sum=0
+	out=$(ip netns exec "$1" ethtool -S "$2")
+	while read -r k v; do
+		[[ $k =~ _queue_[0-9]+_${3}:$ ]] && sum=$((sum + v))
+	done <<<"$out"
+	echo "$sum"
 }
 
 # ping_n N: N pings NS0 -> 10.3.3.3 (their outcome is the caller's);
 # prints how many were answered.
 ping_n() {
-	ip netns exec "$NS0" ping -c "$1" -i 0.2 -W 1 10.3.3.3 2>/dev/null |
+	ip netns exec "$NS0" ping -c "$1" -i 0.05 -W 1 10.3.3.3 2>/dev/null |
 		sed -n 's/.* \([0-9]*\) received.*/\1/p'
 }
 
@@ -171,12 +173,10 @@ xdp_pass_counts() {
 	after=$(link_stat "$NS1" vx1 rx_packets)
 	[ $((after - before)) -ge 10 ]
 	check_err $? "rx_packets moved by $((after - before))"
-	[ "$(qstat "$NS1" vx1 xdp_packets)" -ge 10 ]
-	check_err $? "rx_queue xdp_packets: $(qstat "$NS1" vx1 xdp_packets)"
+	check_ge "$(qstat "$NS1" vx1 xdp_packets)" 10 "rx_queue xdp_packets"
 	# Bytes as veth.c counts them: the skb's length after the ethernet
 	# header is pulled (84 per ping).
-	[ "$(qstat "$NS1" vx1 xdp_bytes)" -ge 840 ]
-	check_err $? "rx_queue xdp_bytes: $(qstat "$NS1" vx1 xdp_bytes)"
+	check_ge "$(qstat "$NS1" vx1 xdp_bytes)" 840 "rx_queue xdp_bytes"
 	check_eq "$(qstat "$NS1" vx1 xdp_drops)" 0 "xdp_drops"
 	# A TCP stream through the program (skbs copied into page-pool pages
 	# when they lack headroom).
@@ -259,17 +259,14 @@ xdp_redirect_out_and_in() {
 	after=$(link_stat "$NS2" vy1 rx_packets)
 	[ $((after - before)) -ge 10 ]
 	check_err $? "vy1 received $((after - before)) redirected packets"
-	[ "$(qstat "$NS1" vx1 xdp_redirect)" -ge 10 ]
-	check_err $? "vx1 rx_queue xdp_redirect: $(qstat "$NS1" vx1 xdp_redirect)"
-	[ "$(qstat "$NS1" vy0 xdp_xmit)" -ge 10 ]
-	check_err $? "vy0 tx_queue xdp_xmit: $(qstat "$NS1" vy0 xdp_xmit)"
+	check_ge "$(qstat "$NS1" vx1 xdp_redirect)" 10 "vx1 rx_queue xdp_redirect"
+	check_ge "$(qstat "$NS1" vy0 xdp_xmit)" 10 "vy0 tx_queue xdp_xmit"
 	# Without NAPI on vy1, vy0 stops advertising ndo-xmit: the redirect
 	# fails and vx1 counts the packets as dropped (rx_queue_N_drops).
 	ip netns exec "$NS2" ethtool -K vy1 gro off
 	local drops=$(qstat "$NS1" vx1 drops)
 	ping_n 5 >/dev/null
-	[ $(($(qstat "$NS1" vx1 drops) - drops)) -ge 5 ]
-	check_err $? "vx1 drops without NAPI on vy1: $drops -> $(qstat "$NS1" vx1 drops)"
+	check_ge $(($(qstat "$NS1" vx1 drops) - drops)) 5 "vx1 drops without NAPI on vy1 (from $drops)"
 	detach "$NS1" vx1
 	cleanup_ns
 	log_test "$name"
@@ -291,8 +288,7 @@ xdp_redirect_cpumap() {
 	nsenter --net="/run/netns/$NS1" bpftool net attach xdpdrv pinned "$PIN" dev vx1
 	check_err $? "attach xdp_cpumap"
 	check_eq "$(ping_n 10)" 10 "pings answered through the cpumap"
-	[ "$(qstat "$NS1" vx1 xdp_redirect)" -ge 10 ]
-	check_err $? "vx1 rx_queue xdp_redirect: $(qstat "$NS1" vx1 xdp_redirect)"
+	check_ge "$(qstat "$NS1" vx1 xdp_redirect)" 10 "vx1 rx_queue xdp_redirect"
 	detach "$NS1" vx1
 	rm -rf "$PIN" "${PIN}_maps"
 	cleanup_ns
@@ -324,8 +320,7 @@ xdp_redirect_xsk() {
 	rc=$?
 	echo "# $(tr '\n' ' ' <"$out")"
 	check_err $rc "AF_XDP socket did not get the frames"
-	[ "$(qstat "$NS1" vx1 xdp_redirect)" -ge 5 ]
-	check_err $? "vx1 rx_queue xdp_redirect: $(qstat "$NS1" vx1 xdp_redirect)"
+	check_ge "$(qstat "$NS1" vx1 xdp_redirect)" 5 "vx1 rx_queue xdp_redirect"
 	check_eq "$(ping_n 3)" 3 "pings (not redirected) answered"
 	rm -f "$out"
 	detach "$NS1" vx1
@@ -335,14 +330,19 @@ xdp_redirect_xsk() {
 }
 
 # meta_read N: what tests/bpf/xdp_meta.bpf.c recorded, as one line, once
-# it has seen N datagrams (or after 10 s: the line then shows fewer).
+# it has seen N datagrams (or after 10 s: the line then shows fewer). One
+# bpftool and one jq per look, as a look is most of the case's time.
 meta_read() {
-	local m="${PIN}_maps/veth_rs_meta"
-	wait_for "[ \"\$(bpftool -j map lookup pinned $m key 0 0 0 0 | jq .formatted.value.packets)\" -ge $1 ]" 10
-	bpftool -j map lookup pinned "$m" key 0 0 0 0 |
-		jq -r '.formatted.value | "n=\(.packets) ts=\(.ts_ret)/\(.timestamp)" +
-			" hash=\(.hash_ret)/\(.hash)/\(.rss_type)" +
-			" vlan=\(.vlan_ret)/\(.vlan_proto)/\(.vlan_tci)"'
+	local m="${PIN}_maps/veth_rs_meta" line i
+	for ((i = 0; i < 50; i++)); do
+		line=$(bpftool -j map lookup pinned "$m" key 0 0 0 0 |
+			jq -r '.formatted.value | "n=\(.packets) ts=\(.ts_ret)/\(.timestamp)" +
+				" hash=\(.hash_ret)/\(.hash)/\(.rss_type)" +
+				" vlan=\(.vlan_ret)/\(.vlan_proto)/\(.vlan_tci)"')
+		[[ $line =~ ^n=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge "$1" ] && break
+		nap 0.2
+	done
+	echo "$line"
 }
 
 # send_udp NS ADDR: one datagram to ADDR:7777 from source port 5555 (the
@@ -422,17 +422,18 @@ xdp_changes_under_traffic() {
 	setup_ns NS0 NS1 || { check_err 1 "ns"; log_test "$name"; return; }
 	ip link add vx0 netns "$NS0" numtxqueues 2 numrxqueues 2 type veth_rs \
 		peer name vx1 netns "$NS1" numtxqueues 2 numrxqueues 2
-	ip -n "$NS0" addr add 10.3.3.2/24 dev vx0
-	ip -n "$NS1" addr add 10.3.3.3/24 dev vx1
-	ip -n "$NS0" link set vx0 up
-	ip -n "$NS1" link set vx1 up
+	addr_up "$NS0" vx0 10.3.3.2/24
+	addr_up "$NS1" vx1 10.3.3.3/24
 	wait_for "ip netns exec $NS0 ping -c1 -W1 10.3.3.3 >/dev/null" 10
 	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
 	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	timeout 60 ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 15 >/dev/null 2>&1 &
+	# Traffic for as long as the changes take (stopped after them), not
+	# for a fixed time.
+	timeout 120 ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 100 >/dev/null 2>&1 &
 	local tcp=$!
-	ip netns exec "$NS0" ping -f -w 15 10.3.3.3 >/dev/null 2>&1 &
+	ip netns exec "$NS0" ping -f -w 100 10.3.3.3 >/dev/null 2>&1 &
 	local flood=$!
+	nap 1
 	for i in 1 2; do
 		attach "$NS1" vx1 xdp_pass || check_err 1 "attach $i"
 		ip netns exec "$NS1" ethtool -K vx1 gro on
@@ -446,8 +447,8 @@ xdp_changes_under_traffic() {
 		ip -n "$NS1" link set vx1 up
 		detach "$NS1" vx1
 	done
-	wait "$tcp"
-	wait "$flood"
+	kill "$tcp" "$flood" 2>/dev/null
+	wait "$tcp" "$flood"
 	check_eq "$(ping_n 3)" 3 "pings after the changes"
 	cleanup_ns
 	log_test "$name"
