@@ -147,7 +147,9 @@ answer() {
 	if err=$("$@" 2>&1 >/dev/null); then
 		echo ok
 	else
-		echo "$err" | head -1 | sed 's/veth_rs: //; s/veth: //'
+		err=${err%%$'\n'*}
+		err=${err//veth_rs: /}
+		echo "${err//veth: /}"
 	fi
 }
 
