@@ -320,7 +320,9 @@ rm -rf "$VETH_RS_DEFERRED"
 [ "${VETH_RS_KCSAN:-0}" = 1 ] && kcsan_results
 
 # No splat and no leak during the tests.
+start=$SECONDS
 leaks=$(kmemleak_scan)
+echo "# kmemleak scan (two, 6 s apart): $((SECONDS - start)) s"
 splats=$(splats_since tests)
 if [ -z "$splats" ] && [ -z "$leaks" ]; then
 	printf 'ok\t%s\t\n' "kernel_log_clean$LANE" >>"$VETH_RS_RESULTS"

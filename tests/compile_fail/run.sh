@@ -21,49 +21,72 @@ SCRATCH=$TOP/.compile-fail
 
 [ $# -gt 0 ] || set -- "$HERE"/*.rs
 
-# The scratch tree: the crate's sources and Kbuild; the bindings are
-# generated there once and kept from case to case.
-# (With CONFIG_KUNIT, the KUnit suites and the doctests' generator too.)
-mkdir -p "$SCRATCH/netdev" "$SCRATCH/bindings" "$SCRATCH/scripts"
-cp -p "$TOP/Kbuild" "$TOP/veth_rs.rs" "$TOP/netdev.rs" "$SCRATCH/"
-cp -p "$TOP"/netdev/*.rs "$SCRATCH/netdev/"
-cp -p "$TOP/bindings/helpers.c" "$TOP/bindings/kunit_helpers.c" \
-	"$TOP/bindings/veth_rs_helper.h" "$SCRATCH/bindings/"
-cp -p "$TOP/scripts/doctests_gen.py" "$SCRATCH/scripts/"
+# The scratch trees, one per worker: the crate's sources and Kbuild; the
+# bindings are generated in each once and kept from case to case. (With
+# CONFIG_KUNIT, the KUnit suites and the doctests' generator too.) Two
+# workers on a machine with two cores or more: each case is one rustc run
+# that fails at type checking, single-threaded.
+JOBS=${COMPILE_FAIL_JOBS:-$(nproc)}
+[ "$JOBS" -gt 2 ] && JOBS=2
+[ "$JOBS" -lt 1 ] && JOBS=1
+scratch_tree() {
+	mkdir -p "$1/netdev" "$1/bindings" "$1/scripts"
+	cp -p "$TOP/Kbuild" "$TOP/veth_rs.rs" "$TOP/netdev.rs" "$1/"
+	cp -p "$TOP"/netdev/*.rs "$1/netdev/"
+	cp -p "$TOP/bindings/helpers.c" "$TOP/bindings/kunit_helpers.c" \
+		"$TOP/bindings/veth_rs_helper.h" "$1/bindings/"
+	cp -p "$TOP/scripts/doctests_gen.py" "$1/scripts/"
+}
 
-pass=0
-fail=0
-for case in "$@"; do
+# run_case SCRATCH CASE: one line, "ok   ..." or "FAIL ...".
+run_case() {
+	local scratch=$1 case=$2 name want log where got
 	name=$(basename "$case" .rs)
 	want=$(sed -n '1s|^// compile-fail: ||p' "$case")
 	if [ -z "$want" ]; then
 		echo "FAIL $name: first line is not '// compile-fail: error[EXXXX]: message'"
-		fail=$((fail + 1))
-		continue
+		return
 	fi
-	cp "$case" "$SCRATCH/compile_fail_case.rs"
-	rm -f "$SCRATCH/veth_rs_drv.o"
+	cp "$case" "$scratch/compile_fail_case.rs"
+	rm -f "$scratch/veth_rs_drv.o"
 	log=$SCRATCH/$name.log
-	if make -C "$KDIR" M="$SCRATCH" LLVM=1 VETH_RS_COMPILE_FAIL=1 veth_rs_drv.o \
+	if make -C "$KDIR" M="$scratch" LLVM=1 VETH_RS_COMPILE_FAIL=1 veth_rs_drv.o \
 		>"$log" 2>&1; then
 		echo "FAIL $name: compiled, expected $want"
-		fail=$((fail + 1))
-		continue
+		return
 	fi
 	# The expected error, and the line after it pointing into the case.
 	where=$(grep -F -A1 -- "$want" "$log" | grep -F -m1 -- "--> " || true)
 	case $where in
 	*compile_fail_case.rs:*)
 		echo "ok   $name: $want (${where##*compile_fail_case.rs:})"
-		pass=$((pass + 1))
 		;;
 	*)
 		got=$(grep -m1 '^error' "$log" || echo "no rustc error, see $log")
 		echo "FAIL $name: expected $want in the case, got: $got"
-		fail=$((fail + 1))
 		;;
 	esac
+}
+
+# Worker W takes cases W, W + JOBS, ...; each line goes out with its
+# case's number, so the output keeps the order of the cases.
+cases=("$@")
+mkdir -p "$SCRATCH"
+for ((w = 0; w < JOBS; w++)); do
+	(
+		scratch=$SCRATCH/w$w
+		scratch_tree "$scratch"
+		for ((i = w; i < ${#cases[@]}; i += JOBS)); do
+			printf '%d\t%s\n' "$i" "$(run_case "$scratch" "${cases[$i]}")"
+		done
+		rm -f "$scratch/compile_fail_case.rs"
+	) >"$SCRATCH/results.$w" &
 done
-rm -f "$SCRATCH/compile_fail_case.rs"
-echo "compile-fail: $((pass + fail)) cases, $pass rejected as expected, $fail failed"
+wait
+out=$(sort -n -k1,1 "$SCRATCH"/results.* | cut -f2-)
+rm -f "$SCRATCH"/results.*
+echo "$out"
+pass=$(grep -c '^ok ' <<<"$out")
+fail=$((${#cases[@]} - pass))
+echo "compile-fail: ${#cases[@]} cases, $pass rejected as expected, $fail failed"
 [ $fail -eq 0 ]
