@@ -82,14 +82,11 @@ fi
 
 TOP=${VETH_RS_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BPF=$TOP/tests/bpf
-IP0=10.77.0.1 IP1=10.77.0.2
 TMP=$(mktemp -d)
 SERVERS=()
 T0=$SECONDS
 log() { printf '[icount %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
-calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
-# Guest time in ns (microsecond resolution), no process started.
-now_ns() { echo $((${EPOCHREALTIME/./} * 1000)); }
+. "$TOP/bench/lib.sh"
 
 cleanup() {
 	local pid
@@ -103,19 +100,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# emit DRIVER RUN METRIC VALUE [EXTRA-JSON-MEMBERS]
-emit() {
-	local warm=false
-	[ "$2" -eq 0 ] && warm=true
-	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","value":%s%s}\n' \
-		"$1" "$2" "$warm" "$3" "$4" "${5:+,$5}" >>"$out"
-}
-skip() {
-	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","skip":"%s"}\n' \
-		"$1" "$2" "$([ "$2" -eq 0 ] && echo true || echo false)" "$3" "${4//\"/\'}" >>"$out"
-	log "$1 run $2: $3 skipped: $4"
-}
-
 # The plugin's windows: each marker closes one, numbered from 0 since
 # boot. M is the marker command (a no-op without --mark); a workload
 # `sh -c "$M; WORK; $M"` closes two windows, the second being WORK's.
@@ -126,21 +110,6 @@ snap() {
 	[ -n "$mark" ] || return 0
 	SNAP=$((SNAP + 2))
 	printf '{"snap":%d,"driver":"%s","run":%d,"work":"%s","units":%s}\n' $((SNAP - 1)) "$1" "$2" "$3" "$4" >>"$out"
-}
-
-nsstat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
-
-setup_pair() {
-	local drv=$1
-	ip netns add bn0 && ip netns add bn1 || return 1
-	ip -n bn0 link set lo up
-	ip -n bn1 link set lo up
-	ip -n bn0 link add bx0 type "$drv" peer name bx1 netns bn1 || return 1
-	ip -n bn0 addr add $IP0/24 dev bx0
-	ip -n bn1 addr add $IP1/24 dev bx1
-	ip -n bn0 link set bx0 up
-	ip -n bn1 link set bx1 up
-	ip netns exec bn0 ping -q -c 1 -W 5 $IP1 >/dev/null || { log "$drv: no ping across the pair"; return 1; }
 }
 
 teardown_pair() {
@@ -155,26 +124,16 @@ teardown_pair() {
 # pktgen DRIVER RUN METRIC COUNT: COUNT frames from bn0's bx0 (CPU 0) to
 # bx1; pktgen's own run time over the frames it sent.
 pktgen() {
-	local drv=$1 r=$2 metric=$3 count=$4 mac res usec sent rx0 rx1
-	mac=$(ip netns exec bn1 cat /sys/class/net/bx1/address)
-	ip netns exec bn0 sh -c "set -e; d=/proc/net/pktgen
-		echo rem_device_all >\$d/kpktgend_0
-		echo 'add_device bx0' >\$d/kpktgend_0
-		for c in 'count $count' 'clone_skb 0' 'pkt_size 60' 'delay 0' 'dst $IP1' \
-			'dst_mac $mac' 'udp_dst_min 9' 'udp_dst_max 9'; do echo \"\$c\" >\$d/bx0; done" || {
-		log "$drv run $r: pktgen setup failed"
-		return 1
-	}
+	local drv=$1 r=$2 metric=$3 count=$4 usec sent rx0 rx1
+	pktgen_setup "$drv" "$r" "$count" || return 1
 	rx0=$(nsstat bn1 bx1 rx_packets)
 	ip netns exec bn0 sh -c "$M; echo start >/proc/net/pktgen/pgctrl; $M"
 	snap "$drv" "$r" "$metric" "$count"
 	rx1=$(nsstat bn1 bx1 rx_packets)
-	res=$(ip netns exec bn0 cat /proc/net/pktgen/bx0)
-	usec=$(sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' <<<"$res")
-	sent=$(sed -n 's/.*Result: OK: [^,]*, \([0-9]*\) .*/\1/p' <<<"$res")
-	ip netns exec bn0 sh -c 'echo rem_device_all >/proc/net/pktgen/kpktgend_0'
+	pktgen_result
+	usec=$PG_USEC sent=$PG_SENT
 	if [ -z "$usec" ] || [ "${sent:-0}" -eq 0 ]; then
-		log "$drv run $r: pktgen gave no result: $(grep -m1 Result <<<"$res")"
+		log "$drv run $r: pktgen gave no result: $(grep -m1 Result <<<"$PG_RES")"
 		return 1
 	fi
 	emit "$drv" "$r" "$metric" "$(calc "$usec * 1000 / $sent")" \
@@ -213,15 +172,6 @@ xdp() {
 	xdp_tx) ip -n bn0 link set dev bx0 xdpdrv off ;;
 	xdp_redirect) ip -n bn1 link del by0; ip netns del bn2 ;;
 	esac
-}
-
-wait_listen() {
-	local i
-	for i in $(seq 100); do
-		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 # tcp DRIVER RUN METRIC BYTES: netperf TCP_STREAM of BYTES bn0 -> bn1;
@@ -270,11 +220,6 @@ tcp_rr() {
 	log "$drv run $r: tcp_rr $(calc "1e9 / $tps") ns/transaction"
 }
 
-kmem_kb() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
-}
 
 # ctl DRIVER RUN PAIRS: `ip -batch` of PAIRS `link add`, then of PAIRS
 # `link del`, timed in the guest around each batch.

@@ -75,7 +75,6 @@ durations() {
 }
 durations 1
 
-IP0=10.77.0.1 IP1=10.77.0.2
 XDP_OBJ=${VETH_RS_TOP:-$(cd "$(dirname "$0")/.." && pwd)}/tests/bpf/xdp_pass.bpf.o
 TMP=$(mktemp -d)
 SERVERS=()
@@ -83,8 +82,8 @@ SERVERS=()
 T0=$SECONDS
 log() { printf '[bench %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
 now() { date +%s.%N; }
-# Floating point arithmetic: calc EXPR (awk syntax, variables via -v).
-calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
+
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
 	local pid
@@ -98,45 +97,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# emit DRIVER RUN METRIC VALUE [EXTRA-JSON-MEMBERS]: one sample line.
-emit() {
-	local warm=false
-	[ "$2" -eq 0 ] && warm=true
-	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","value":%s%s}\n' \
-		"$1" "$2" "$warm" "$3" "$4" "${5:+,$5}" >>"$out"
-}
-
-# skip DRIVER RUN METRIC REASON: the metric could not be measured.
-skip() {
-	printf '{"driver":"%s","run":%d,"warmup":%s,"metric":"%s","skip":%s}\n' \
-		"$1" "$2" "$([ "$2" -eq 0 ] && echo true || echo false)" "$3" "$(json_str "$4")" >>"$out"
-	log "$1 run $2: $3 skipped: $4"
-}
-
-# The `ip link add` arguments that make a pair of DRIVER: "NAME ... PEER".
-link_type() {
-	case $1 in
-	veth) echo "type veth" ;;
-	veth_rs) echo "type veth_rs" ;;
-	netkit) echo "type netkit mode l2" ;; # L2, so that frames are Ethernet as on veth.
-	esac
-}
-
-nsstat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
-
-setup_pair() {
-	local drv=$1
-	ip netns add bn0 && ip netns add bn1 || return 1
-	ip -n bn0 link set lo up
-	ip -n bn1 link set lo up
-	ip -n bn0 link add bx0 $(link_type "$drv") peer name bx1 netns bn1 || return 1
-	ip -n bn0 addr add $IP0/24 dev bx0
-	ip -n bn1 addr add $IP1/24 dev bx1
-	ip -n bn0 link set bx0 up
-	ip -n bn1 link set bx1 up
-	ip netns exec bn0 ping -q -c 1 -W 5 $IP1 >/dev/null || { log "$drv: no ping across the pair"; return 1; }
-}
-
 # Deleting the pair first (synchronous, unlike the namespaces' cleanup
 # work) leaves nothing behind for the next measurement.
 teardown_pair() {
@@ -146,21 +106,9 @@ teardown_pair() {
 	sleep 0.5
 }
 
-pg() { ip netns exec bn0 sh -c "echo '$1' >/proc/net/pktgen/$2"; }
-
 run_pktgen() {
-	local drv=$1 r=$2 metric=${3:-pktgen_pps} secs=${4:-$t_pktgen} mac rx0 rx1 rxd0 rxd1 txd0 txd1 res usec sent errors pps pid
-	mac=$(ip netns exec bn1 cat /sys/class/net/bx1/address)
-	# One shell in bn0 for the whole configuration (each `ip netns exec`
-	# costs a process start, slow under TCG).
-	ip netns exec bn0 sh -c "set -e; d=/proc/net/pktgen
-		echo rem_device_all >\$d/kpktgend_0
-		echo 'add_device bx0' >\$d/kpktgend_0
-		for c in 'count 0' 'clone_skb 0' 'pkt_size 60' 'delay 0' 'dst $IP1' \
-			'dst_mac $mac' 'udp_dst_min 9' 'udp_dst_max 9'; do echo \"\$c\" >\$d/bx0; done" || {
-		log "$drv run $r: pktgen setup failed"
-		return 1
-	}
+	local drv=$1 r=$2 metric=${3:-pktgen_pps} secs=${4:-$t_pktgen} rx0 rx1 rxd0 rxd1 txd0 txd1 usec sent errors pps pid
+	pktgen_setup "$drv" "$r" 0 || return 1
 	rx0=$(nsstat bn1 bx1 rx_packets) rxd0=$(nsstat bn1 bx1 rx_dropped) txd0=$(nsstat bn0 bx0 tx_dropped)
 	ip netns exec bn0 sh -c 'echo start >/proc/net/pktgen/pgctrl' &
 	pid=$!
@@ -168,29 +116,16 @@ run_pktgen() {
 	ip netns exec bn0 sh -c 'echo stop >/proc/net/pktgen/pgctrl'
 	wait "$pid"
 	rx1=$(nsstat bn1 bx1 rx_packets) rxd1=$(nsstat bn1 bx1 rx_dropped) txd1=$(nsstat bn0 bx0 tx_dropped)
-	res=$(ip netns exec bn0 cat /proc/net/pktgen/bx0)
-	usec=$(sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' <<<"$res")
-	sent=$(sed -n 's/.*Result: OK: [^,]*, \([0-9]*\) .*/\1/p' <<<"$res")
-	errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$res" | tail -n 1)
-	pg rem_device_all kpktgend_0
+	pktgen_result
+	usec=$PG_USEC sent=$PG_SENT errors=$PG_ERRORS
 	if [ -z "$usec" ] || [ "$usec" -eq 0 ]; then
-		log "$drv run $r: pktgen gave no result: $(grep -m1 Result <<<"$res")"
+		log "$drv run $r: pktgen gave no result: $(grep -m1 Result <<<"$PG_RES")"
 		return 1
 	fi
 	pps=$(calc "($rx1 - $rx0) * 1e6 / $usec")
 	emit "$drv" "$r" "$metric" "$pps" \
 		"\"usec\":$usec,\"sent\":${sent:-0},\"tx_errors\":${errors:-0},\"received\":$((rx1 - rx0)),\"rx_dropped\":$((rxd1 - rxd0)),\"tx_dropped\":$((txd1 - txd0))"
 	log "$drv run $r: $metric $pps pps received ($((rx1 - rx0)) in $usec us, pktgen sent ${sent:-?}, errors ${errors:-?})"
-}
-
-# Wait until something listens on TCP port $2 in namespace $1.
-wait_listen() {
-	local i
-	for i in $(seq 100); do
-		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 run_iperf() {
@@ -270,12 +205,6 @@ run_xdp() {
 	ip -n bn1 link set dev bx1 xdpdrv off
 }
 
-# Kernel memory now, in kB: Slab + Percpu, after reclaiming what can be.
-kmem_kb() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
-}
 avail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 
 run_ctl() {
@@ -350,8 +279,6 @@ features_of() {
 	ip link del bfa
 	echo "$f"
 }
-
-json_str() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$1"; }
 
 main() {
 	local r i d n order sep= start=$SECONDS warm_end=$SECONDS min_runs=5

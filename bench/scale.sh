@@ -28,8 +28,7 @@ done
 TMP=$(mktemp -d)
 T0=$SECONDS
 log() { printf '[scale %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
-calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }
-now_ns() { echo $((${EPOCHREALTIME/./} * 1000)); }
+. "$(dirname "$0")/lib.sh"
 M=${mark:-:}
 SNAP=0
 # window DRIVER SIZE WORK: the last two markers framed WORK.
@@ -38,13 +37,9 @@ window() {
 	SNAP=$((SNAP + 2))
 	printf '{"snap":%d,"driver":"%s","size":%d,"work":"%s","units":%d}\n' $((SNAP - 1)) "$1" "$2" "$3" "$2" >>"$out"
 }
-emit() {
+# emit_size DRIVER SIZE METRIC VALUE: one sample line of a size.
+emit_size() {
 	printf '{"driver":"%s","size":%d,"metric":"%s","value":%s}\n' "$1" "$2" "$3" "$4" >>"$out"
-}
-kmem_kb() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	awk '/^(Slab|Percpu):/ { s += $2 } END { print s }' /proc/meminfo
 }
 cleanup() { rm -rf "$TMP"; }
 trap cleanup EXIT
@@ -86,9 +81,9 @@ one() {
 	window "$drv" "$n" delete
 	batch "$TMP/nsdel"
 	sleep 10
-	emit "$drv" "$n" create_ns "$(calc "($t1 - $t0) / $n")"
-	emit "$drv" "$n" delete_ns "$(calc "($t3 - $t2) / $n")"
-	emit "$drv" "$n" mem "$(calc "($m1 - $m0) * 1024 / $n")"
+	emit_size "$drv" "$n" create_ns "$(calc "($t1 - $t0) / $n")"
+	emit_size "$drv" "$n" delete_ns "$(calc "($t3 - $t2) / $n")"
+	emit_size "$drv" "$n" mem "$(calc "($m1 - $m0) * 1024 / $n")"
 	log "$drv $n pairs: create $(calc "($t1 - $t0) / $n") ns/pair, delete $(calc "($t3 - $t2) / $n") ns/pair, $(calc "($m1 - $m0) * 1024 / $n") B/pair"
 }
 
