@@ -13,10 +13,21 @@ now_ns() { echo $((${EPOCHREALTIME/./} * 1000)); }
 
 # A string as a JSON string literal, quotes and backslashes escaped.
 json_str() {
-	local s=${1//\\/\\\\}
+	local s=${1//\\/\\\\} out= c i
 	s=${s//\"/\\\"}
 	s=${s//$'\n'/\\n}
-	printf '"%s"' "${s//$'\t'/\\t}"
+	s=${s//$'\r'/\\r}
+	s=${s//$'\t'/\\t}
+	# Any other control character as \u00XX.
+	if [[ $s == *[[:cntrl:]]* ]]; then
+		for ((i = 0; i < ${#s}; i++)); do
+			c=${s:i:1}
+			[[ $c == [[:cntrl:]] ]] && printf -v c '\\u%04x' "'$c"
+			out+=$c
+		done
+		s=$out
+	fi
+	printf '"%s"' "$s"
 }
 
 # emit DRIVER RUN METRIC VALUE [EXTRA-JSON-MEMBERS]: one sample line (run

@@ -208,8 +208,8 @@ impl<T: Driver> RqTable<T> {
                 (&raw mut (*q).drv).write(T::RqPriv::default());
             }
         }
-        // SAFETY: The `n <= capacity` elements after the (empty) start are
-        // initialised just above.
+        // SAFETY: `n <= capacity`, and each of the `n` elements is valid:
+        // zeroed by `__GFP_ZERO`, with `dev`, `index` and `drv` written.
         unsafe { v.inc_len(n) };
         let (p, len, cap) = v.into_raw_parts();
         // SAFETY: The caller guarantees that nobody else sees the device
@@ -259,6 +259,10 @@ impl<T: Driver> RqTable<T> {
 /// line `napi` ends in: for veth on the release kernel a queue is then 960
 /// bytes (it was 1,088 with `drv` last), and the table of a device with
 /// two queues fits a 2 KiB slab object as veth.c's does.
+///
+/// The table is made from zeroed memory (`RqTable::alloc`): every field
+/// but `dev`, `index` and `drv` must be valid all-zero, meaning "off"; a
+/// field added here must keep that.
 #[repr(C)]
 pub(crate) struct RxQueue<T: Driver> {
     napi: Opaque<bindings::napi_struct>,

@@ -44,13 +44,15 @@ tcp_burst() {
 largest_rx_frame() {
 	local pcap=/tmp/vrg.$$.pcap
 	ip netns exec "$NS0" ethtool -K vrg0 tso off >/dev/null
-	ip netns exec "$NS1" timeout 20 tcpdump -U -i vrg1 -s 128 -c 2000 -w "$pcap" tcp 2>"$pcap.err" &
+	ip netns exec "$NS1" timeout 20 tcpdump --immediate-mode -U -i vrg1 -s 128 -c 2000 -w "$pcap" tcp 2>"$pcap.err" &
 	local dump=$!
 	# Listening once it says so on stderr (not a fixed sleep).
 	wait_for "grep -q 'listening on' $pcap.err" 10
 	tcp_burst 2
 	# Stopped once the burst is over, not at 2,000 frames or the timeout:
-	# with GRO on far fewer frames arrive (-U writes each one at once).
+	# with GRO on far fewer frames arrive. --immediate-mode hands each
+	# frame to tcpdump as it comes (not a buffer block at a time, which a
+	# stop would lose), -U writes each one to the file at once.
 	kill "$dump" 2>/dev/null
 	wait "$dump"
 	rm -f "$pcap.err"

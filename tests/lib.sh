@@ -177,8 +177,9 @@ tests_cleanup() {
 	fi
 }
 
-# Processes made since boot (/proc/stat), read without a process of its
-# own.
+# Processes (and threads) made since boot in the whole guest (/proc/stat):
+# a script's count includes its $(proc_forks) subshells and, with
+# VETH_RS_STREAMS=2, the other stream's processes.
 proc_forks() {
 	local k v
 	while read -r k v; do

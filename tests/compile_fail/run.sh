@@ -72,6 +72,8 @@ run_case() {
 # case's number, so the output keeps the order of the cases.
 cases=("$@")
 mkdir -p "$SCRATCH"
+# Results of an interrupted earlier run must not be counted.
+rm -f "$SCRATCH"/results.*
 for ((w = 0; w < JOBS; w++)); do
 	(
 		scratch=$SCRATCH/w$w
@@ -86,6 +88,8 @@ wait
 out=$(sort -n -k1,1 "$SCRATCH"/results.* | cut -f2-)
 rm -f "$SCRATCH"/results.*
 echo "$out"
+# One result line per case, or the case counts as failed.
+[ "$(grep -c '' <<<"$out")" -eq ${#cases[@]} ] || echo "FAIL: $(grep -c '' <<<"$out") result lines for ${#cases[@]} cases"
 pass=$(grep -c '^ok ' <<<"$out")
 fail=$((${#cases[@]} - pass))
 echo "compile-fail: ${#cases[@]} cases, $pass rejected as expected, $fail failed"
