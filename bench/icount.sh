@@ -88,17 +88,7 @@ T0=$SECONDS
 log() { printf '[icount %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
 . "$TOP/bench/lib.sh"
 
-cleanup() {
-	local pid
-	for pid in "${SERVERS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in bn0 bn1 bn2 bnc; do
-		ip netns del $pid 2>/dev/null
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # The plugin's windows: each marker closes one, numbered from 0 since
 # boot. M is the marker command (a no-op without --mark); a workload
@@ -110,15 +100,6 @@ snap() {
 	[ -n "$mark" ] || return 0
 	SNAP=$((SNAP + 2))
 	printf '{"snap":%d,"driver":"%s","run":%d,"work":"%s","units":%s}\n' $((SNAP - 1)) "$1" "$2" "$3" "$4" >>"$out"
-}
-
-teardown_pair() {
-	ip -n bn0 link del bx0 2>/dev/null
-	ip -n bn1 link del by0 2>/dev/null
-	ip netns del bn0 2>/dev/null
-	ip netns del bn1 2>/dev/null
-	ip netns del bn2 2>/dev/null
-	sleep 0.2
 }
 
 # pktgen DRIVER RUN METRIC COUNT: COUNT frames from bn0's bx0 (CPU 0) to
@@ -219,7 +200,6 @@ tcp_rr() {
 	emit "$drv" "$r" tcp_rr "$(calc "1e9 / $tps")" "\"unit\":\"transaction\",\"transactions\":$n"
 	log "$drv run $r: tcp_rr $(calc "1e9 / $tps") ns/transaction"
 }
-
 
 # ctl DRIVER RUN PAIRS: `ip -batch` of PAIRS `link add`, then of PAIRS
 # `link del`, timed in the guest around each batch.

@@ -71,6 +71,27 @@ setup_pair() {
 	ip netns exec bn0 ping -q -c 1 -W 5 $IP1 >/dev/null || { log "$drv: no ping across the pair"; return 1; }
 }
 
+# Deleting the pairs first (synchronous, unlike the namespaces' cleanup
+# work) leaves nothing behind for the next measurement; bn2 and by0 are
+# the redirect target of icount.sh's XDP_REDIRECT.
+teardown_pair() {
+	timeout 60 ip -n bn0 link del bx0 2>/dev/null
+	ip -n bn1 link del by0 2>/dev/null
+	ip -force -b - <<<$'netns del bn0\nnetns del bn1\nnetns del bn2' >/dev/null 2>&1
+	sleep 0.5
+}
+
+# At exit: the servers of the script ($SERVERS) stopped, its namespaces and
+# $TMP gone.
+bench_cleanup() {
+	local pid
+	for pid in "${SERVERS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	ip -force -b - <<<$'netns del bn0\nnetns del bn1\nnetns del bn2\nnetns del bnc' >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+
 # pktgen_setup DRIVER RUN COUNT: pktgen's kpktgend_0 sends COUNT (0: until
 # stopped) UDP frames of 60 bytes from bx0 to bx1, one shell in bn0 for
 # the whole configuration (each `ip netns exec` is a process start).

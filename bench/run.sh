@@ -85,26 +85,7 @@ now() { date +%s.%N; }
 
 . "$(dirname "$0")/lib.sh"
 
-cleanup() {
-	local pid
-	for pid in "${SERVERS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	ip netns del bn0 2>/dev/null
-	ip netns del bn1 2>/dev/null
-	ip netns del bnc 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# Deleting the pair first (synchronous, unlike the namespaces' cleanup
-# work) leaves nothing behind for the next measurement.
-teardown_pair() {
-	timeout 60 ip -n bn0 link del bx0 2>/dev/null
-	ip netns del bn0 2>/dev/null
-	ip netns del bn1 2>/dev/null
-	sleep 0.5
-}
+trap bench_cleanup EXIT
 
 run_pktgen() {
 	local drv=$1 r=$2 metric=${3:-pktgen_pps} secs=${4:-$t_pktgen} rx0 rx1 rxd0 rxd1 txd0 txd1 usec sent errors pps pid

@@ -15,12 +15,7 @@ ALL_TESTS="gro_off_uses_backlog gro_aggregates gro_stats_equal ethtool_stats_lik
 # $1 tx and rx queues on each end.
 make_pair() {
 	local q=${1:-1}
-	setup_ns NS0 NS1 || return 1
-	ip link add vrg0 numtxqueues "$q" numrxqueues "$q" netns "$NS0" type veth_rs \
-		peer name vrg1 numtxqueues "$q" numrxqueues "$q" netns "$NS1" || return 1
-	addr_up "$NS0" vrg0 10.2.2.2/24
-	addr_up "$NS1" vrg1 10.2.2.3/24
-	wait_for "ip netns exec $NS0 ping -c1 -W1 10.2.2.3 >/dev/null" 10
+	setup_ns NS0 NS1 && pair_up veth_rs "$q" "$NS0" vrg0 10.2.2.2/24 "$NS1" vrg1 10.2.2.3/24
 }
 
 drop_pair() {

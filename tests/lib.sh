@@ -63,6 +63,19 @@ addr_up() {
 	ip -n "$ns" -b - <<<"${batch}link set $dev up"
 }
 
+# pair_up KIND QUEUES NS0 DEV0 ADDR0 NS1 DEV1 ADDR1: a pair of KIND with
+# QUEUES tx and rx queues on each end ("-": the driver's default), DEV0 in
+# NS0 and DEV1 in NS1, each addressed and up, ARP resolved by a first ping.
+pair_up() {
+	local q=()
+	[ "$2" = - ] || q=(numtxqueues "$2" numrxqueues "$2")
+	ip link add "$4" "${q[@]}" netns "$3" type "$1" \
+		peer name "$7" "${q[@]}" netns "$6" || return 1
+	addr_up "$3" "$4" "$5"
+	addr_up "$6" "$7" "$8"
+	wait_for "ip netns exec $3 ping -c1 -W1 ${8%/*} >/dev/null" 10
+}
+
 # Remove every device of the given kinds in the init namespace.
 del_links_of_kind() {
 	local kind dev

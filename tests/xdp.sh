@@ -42,14 +42,10 @@ load_pinned() {
 }
 
 # A pair vx0 (NS0, 10.3.3.2) <-> vx1 (NS1, 10.3.3.3) of kind $1 (default
-# veth_rs), ARP resolved.
+# veth_rs) with $2 queues (default: the driver's), ARP resolved.
 make_pair() {
 	local kind=${1:-veth_rs}
-	setup_ns NS0 NS1 || return 1
-	ip link add vx0 netns "$NS0" type "$kind" peer name vx1 netns "$NS1" || return 1
-	addr_up "$NS0" vx0 10.3.3.2/24
-	addr_up "$NS1" vx1 10.3.3.3/24
-	wait_for "ip netns exec $NS0 ping -c1 -W1 10.3.3.3 >/dev/null" 10
+	setup_ns NS0 NS1 && pair_up "$kind" "${2:--}" "$NS0" vx0 10.3.3.2/24 "$NS1" vx1 10.3.3.3/24
 }
 
 # attach NS DEV PROG: native XDP program tests/bpf/PROG.bpf.o on DEV,
@@ -421,12 +417,7 @@ xdp_metadata_like_veth() {
 
 xdp_changes_under_traffic() {
 	local name="xdp: attach/detach, GRO and channels under traffic" i
-	setup_ns NS0 NS1 || { check_err 1 "ns"; log_test "$name"; return; }
-	ip link add vx0 netns "$NS0" numtxqueues 2 numrxqueues 2 type veth_rs \
-		peer name vx1 netns "$NS1" numtxqueues 2 numrxqueues 2
-	addr_up "$NS0" vx0 10.3.3.2/24
-	addr_up "$NS1" vx1 10.3.3.3/24
-	wait_for "ip netns exec $NS0 ping -c1 -W1 10.3.3.3 >/dev/null" 10
+	make_pair veth_rs 2 || { check_err 1 "pair setup"; log_test "$name"; return; }
 	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
 	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
 	# Traffic for as long as the changes take (stopped after them), not
