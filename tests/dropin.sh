@@ -4,7 +4,7 @@
 # `ip link add ... type veth` commands in place of veth.ko, and refuses to
 # load (with a clear message) while veth.ko owns the kind.
 # make-check: cpus=1 seconds=12 alone=all (reloads veth_rs as kind=veth, unloads veth.ko)
-ALL_TESTS="dropin_pair dropin_refuses_c_veth c_veth_blocks_dropin"
+ALL_TESTS="dropin_pair dropin_refuses_c_veth c_veth_blocks_dropin pyroute2_like_veth"
 . "$(dirname "$0")/lib.sh"
 
 unload_all() {
@@ -53,6 +53,34 @@ c_veth_blocks_dropin() {
 	check_err $? "no clear message in the kernel log"
 	unload_all
 	log_test "dropin: kind=veth refused with a message while veth.ko is loaded"
+}
+
+# The short form of make containers' pyroute2 stack (OpenStack's way of
+# making pairs: tests/containers/pyroute2.sh with CT_NETLINK_ONLY=1, no
+# traffic) under veth.ko, then under veth_rs as kind=veth: the same
+# observations, line for line, and every expectation met under both.
+pyroute2_like_veth() {
+	local drv fwd d
+	d=$(mktemp -d)
+	python3 -c 'import pyroute2' 2>/dev/null || { log_skip "dropin: pyroute2 like veth" "no python3-pyroute2"; rm -rf "$d"; return; }
+	fwd=$(sysctl -n net.ipv4.ip_forward)
+	for drv in veth veth_rs; do
+		unload_all || { log_skip "dropin: pyroute2 like veth" "cannot unload veth/veth_rs"; rm -rf "$d"; return; }
+		if [ $drv = veth ]; then modprobe veth; else insmod "$VETH_RS_TOP/veth_rs.ko" kind=veth; fi
+		check_err $? "cannot load $drv for kind veth"
+		CT_NETLINK_ONLY=1 CT_FAILS="$d/$drv.fail" "$VETH_RS_TOP/tests/containers/pyroute2.sh" >"$d/$drv.txt" 2>"$d/$drv.err" </dev/null
+		check_err $? "pyroute2.sh under $drv exited $?: $(tail -3 "$d/$drv.err" | tr '\n' ' ')"
+		check_fail "$([ -s "$d/$drv.fail" ] && echo 0 || echo 1)" "under $drv: $(cat "$d/$drv.fail" 2>/dev/null | head -3 | tr '\n' ' ')"
+		ip netns del ct-pr1 2>/dev/null
+		ip netns del ct-pr2 2>/dev/null
+	done
+	sysctl -qw net.ipv4.ip_forward="$fwd"
+	check_ge "$(wc -l <"$d/veth.txt")" 40 "observations under veth"
+	cmp -s "$d/veth.txt" "$d/veth_rs.txt"
+	check_err $? "pyroute2 sees veth_rs differently: $(diff "$d/veth.txt" "$d/veth_rs.txt" | grep '^[<>]' | head -4 | tr '\n' ' ')"
+	unload_all
+	rm -rf "$d"
+	log_test "dropin: pyroute2 (OpenStack's calls) sees veth_rs as it sees veth"
 }
 
 tests_run
