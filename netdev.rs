@@ -48,7 +48,8 @@ use napi::RqTable;
 pub(crate) use napi::{Napi, NapiRx, PollDone, RxQueue};
 use netlink::Attr;
 pub(crate) use netlink::{
-    ifla, veth_info, Attrs, ExtAck, IfInfo, NewLinkParams, PeerAttrs, Policy, IFINFOMSG_LEN,
+    ifla, veth_info, Attrs, ExtAck, IfInfo, NewLinkParams, PeerAttrs, PeerTable, Policy,
+    IFINFOMSG_LEN,
 };
 use ops::Adapter;
 pub(crate) use ops::Driver;

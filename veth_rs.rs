@@ -30,9 +30,10 @@ use netdev::{
     configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags,
     state::Registered, veth_info, xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver,
     DrvInfo, ExtAck, FrameBatch, LinkDevice, LinkOps, LinkSettings, Linked, NameAssign, Napi, Net,
-    NewLinkParams, PeerAttrs, PeerLink, Policy, PollDone, RingItem, Rtnl, RxQueue, SetupDevice,
-    SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList, XdpFrames, XdpVerdict,
-    ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE, IFINFOMSG_LEN,
+    NewLinkParams, PeerAttrs, PeerLink, PeerTable, Policy, PollDone, RingItem, Rtnl, RxQueue,
+    SetupDevice, SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList, XdpFrames,
+    XdpVerdict, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE,
+    IFINFOMSG_LEN,
 };
 
 const DRV_VERSION: &[u8] = b"1.0";
@@ -957,8 +958,9 @@ impl Driver for Veth {
         let tb = params.tb();
 
         // Create and register the peer first.
+        let mut peer_table = PeerTable::new();
         let peer_attrs = match params.data().and_then(|d| d.get(veth_info::PEER)) {
-            Some(nla_peer) => Some(PeerAttrs::parse(nla_peer, extack)?),
+            Some(nla_peer) => Some(PeerAttrs::parse(nla_peer, extack, &mut peer_table)?),
             None => None,
         };
         let (ifmp, tbp) = match &peer_attrs {

@@ -63,7 +63,7 @@ kver=$(cat "$kdir/include/config/kernel.release")
 mkdir -p "$top/results"
 # VETH_RS_VM_LOCKED=1: the caller holds the VM lock already (a QUICK and a
 # full run back to back, say).
-lock=(flock /tmp/veth_rs.vm.lock)
+lock=(flock /tmp/veth_rs-vm.lock)
 [ -n "${VETH_RS_VM_LOCKED:-}" ] && lock=()
 if [ -n "$icount" ]; then
 	# One boot under -icount with the plugin counting instructions per

@@ -179,38 +179,49 @@ impl IfInfo {
 /// The peer's MTU, if the request gives one:
 ///
 /// ```no_run
-/// use crate::netdev::{ifla, veth_info, Attrs, ExtAck, PeerAttrs};
+/// use crate::netdev::{ifla, veth_info, Attrs, ExtAck, PeerAttrs, PeerTable};
 ///
 /// fn peer_mtu(data: &Attrs<'_>, extack: &ExtAck) -> Result<Option<u32>> {
 ///     let Some(nla) = data.get(veth_info::PEER) else {
 ///         return Ok(None);
 ///     };
-///     let peer = PeerAttrs::parse(nla, extack)?;
+///     let mut table = PeerTable::new();
+///     let peer = PeerAttrs::parse(nla, extack, &mut table)?;
 ///     Ok(peer.attrs().get(ifla::MTU).and_then(|a| a.as_u32()))
 /// }
 /// ```
 pub(crate) struct PeerAttrs<'a> {
     ifm: IfInfo,
-    table: [*mut bindings::nlattr; ifla::MAX + 1],
-    _p: PhantomData<&'a Attr>,
+    table: &'a [*mut bindings::nlattr; ifla::MAX + 1],
+}
+
+/// The room a peer's IFLA table (`struct nlattr *tb[IFLA_MAX + 1]`, 560
+/// bytes) is parsed into, owned by the caller of [`PeerAttrs::parse`]:
+/// the table is filled where it lies instead of being returned by value
+/// (a copy per pair made, measured in the control path's profile).
+pub(crate) struct PeerTable([*mut bindings::nlattr; ifla::MAX + 1]);
+
+impl PeerTable {
+    /// An empty table.
+    pub(crate) const fn new() -> Self {
+        Self([ptr::null_mut(); ifla::MAX + 1])
+    }
 }
 
 impl<'a> PeerAttrs<'a> {
-    /// Parses `nla` (`rtnl_nla_parse_ifinfomsg`).
-    pub(crate) fn parse(nla: &'a Attr, extack: &ExtAck) -> Result<Self> {
+    /// Parses `nla` (`rtnl_nla_parse_ifinfomsg`) into `table`.
+    pub(crate) fn parse(nla: &'a Attr, extack: &ExtAck, table: &'a mut PeerTable) -> Result<Self> {
         if nla.data().len() < usize::from(IFINFOMSG_LEN) {
             return Err(EINVAL);
         }
-        let mut table = [ptr::null_mut(); ifla::MAX + 1];
         // SAFETY: `table` has IFLA_MAX + 1 entries, `nla` is valid and
         // long enough for its ifinfomsg (checked above).
         to_result(unsafe {
-            bindings::rtnl_nla_parse_ifinfomsg(table.as_mut_ptr(), nla.as_raw(), extack.0)
+            bindings::rtnl_nla_parse_ifinfomsg(table.0.as_mut_ptr(), nla.as_raw(), extack.0)
         })?;
         Ok(Self {
             ifm: IfInfo(nla.data().as_ptr().cast()),
-            table,
-            _p: PhantomData,
+            table: &table.0,
         })
     }
 

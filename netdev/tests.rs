@@ -311,7 +311,7 @@ impl NlBuf {
 
 #[kernel::macros::kunit_tests(veth_rs_netlink)]
 mod netlink_tests {
-    use super::super::{ifla, DevName, ExtAck, PeerAttrs, IFINFOMSG_LEN};
+    use super::super::{ifla, DevName, ExtAck, PeerAttrs, PeerTable, IFINFOMSG_LEN};
     use super::NlBuf;
     use core::ptr;
     use kernel::{error::code::ERANGE, prelude::*};
@@ -362,7 +362,8 @@ mod netlink_tests {
         // payload is the rest.
         assert_eq!(b.at(outer).data().len(), b.len - 4);
         assert_eq!(b.at(peer).data().len(), b.len - 8);
-        let p = PeerAttrs::parse(b.at(peer), &ack)?;
+        let mut t = PeerTable::new();
+        let p = PeerAttrs::parse(b.at(peer), &ack, &mut t)?;
         assert_eq!(p.ifinfo().index(), 7);
         let tb = p.attrs();
         assert_eq!(tb.get(ifla::MTU).and_then(|a| a.as_u32()), Some(9000));
@@ -383,7 +384,8 @@ mod netlink_tests {
         let peer = b.nest_start(1);
         b.ifinfomsg(0);
         b.nest_end(peer);
-        let p = PeerAttrs::parse(b.at(peer), &no_ack())?;
+        let mut t = PeerTable::new();
+        let p = PeerAttrs::parse(b.at(peer), &no_ack(), &mut t)?;
         assert_eq!(p.ifinfo().index(), 0);
         for i in 0..=ifla::MAX {
             assert!(p.attrs().get(i).is_none());
@@ -400,7 +402,8 @@ mod netlink_tests {
             // The length says exactly what the payload holds (unpadded).
             let l = (4 + len) as u16;
             b.b[peer..peer + 2].copy_from_slice(&l.to_ne_bytes());
-            let r = PeerAttrs::parse(b.at(peer), &no_ack());
+            let mut t = PeerTable::new();
+            let r = PeerAttrs::parse(b.at(peer), &no_ack(), &mut t);
             assert_eq!(errno(&r), EINVAL.to_errno());
         }
     }
@@ -411,7 +414,8 @@ mod netlink_tests {
         let peer = b.nest_start(1);
         b.ifinfomsg(-1);
         b.nest_end(peer);
-        let r = PeerAttrs::parse(b.at(peer), &no_ack());
+        let mut t = PeerTable::new();
+        let r = PeerAttrs::parse(b.at(peer), &no_ack(), &mut t);
         assert_eq!(errno(&r), EINVAL.to_errno());
     }
 
@@ -427,7 +431,8 @@ mod netlink_tests {
         b.header(ifla::IFNAME as u16, 40);
         b.bytes(b"abc\0");
         b.nest_end(peer);
-        let p = PeerAttrs::parse(b.at(peer), &no_ack())?;
+        let mut t = PeerTable::new();
+        let p = PeerAttrs::parse(b.at(peer), &no_ack(), &mut t)?;
         assert_eq!(
             p.attrs().get(ifla::MTU).and_then(|a| a.as_u32()),
             Some(1400)
@@ -446,14 +451,22 @@ mod netlink_tests {
         b.ifinfomsg(0);
         b.attr(ifla::MTU, &[0xdc, 0x05]);
         b.nest_end(peer);
-        assert_eq!(errno(&PeerAttrs::parse(b.at(peer), &no_ack())), erange);
+        let mut t = PeerTable::new();
+        assert_eq!(
+            errno(&PeerAttrs::parse(b.at(peer), &no_ack(), &mut t)),
+            erange
+        );
         // A name of IFNAMSIZ characters (no room for its NUL).
         let mut b = NlBuf::new();
         let peer = b.nest_start(1);
         b.ifinfomsg(0);
         b.attr(ifla::IFNAME, b"abcdefghijklmnop\0");
         b.nest_end(peer);
-        assert_eq!(errno(&PeerAttrs::parse(b.at(peer), &no_ack())), erange);
+        let mut t = PeerTable::new();
+        assert_eq!(
+            errno(&PeerAttrs::parse(b.at(peer), &no_ack(), &mut t)),
+            erange
+        );
         // A u32 of eight bytes: the deprecated (liberal) parse that
         // rtnetlink uses warns and accepts it; the first four count.
         let mut b = NlBuf::new();
@@ -461,7 +474,8 @@ mod netlink_tests {
         b.ifinfomsg(0);
         b.attr(ifla::MTU, &[0xdc, 0x05, 0, 0, 1, 1, 1, 1]);
         b.nest_end(peer);
-        let r = PeerAttrs::parse(b.at(peer), &no_ack());
+        let mut t = PeerTable::new();
+        let r = PeerAttrs::parse(b.at(peer), &no_ack(), &mut t);
         assert_eq!(errno(&r), 0);
         if let Ok(p) = r {
             assert_eq!(
