@@ -26,7 +26,7 @@ if [ "${1:-}" = --report ]; then
 	report "$2"
 	exit
 fi
-all="cni-bridge cni-ptp pyroute2 networkd lxc"
+all="cni-bridge cni-ptp pyroute2 networkd lxc docker podman"
 stacks=${CONTAINERS:-$all}
 for s in $stacks; do
 	[ -x "$VETH_RS_TOP/tests/containers/$s.sh" ] || die "no scenario tests/containers/$s.sh (stacks: $all)"

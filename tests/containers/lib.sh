@@ -191,3 +191,144 @@ with_prev() {
 CT_JQ_RESULT="$CT_JQ_NAME"'
   {cniVersion, interfaces: [.interfaces[]? | {name: (.name | nm), sandbox: (.sandbox // "-"),
    mac: (if .mac then "<mac>" else "-" end)}], ips, routes, dns, code, msg}'
+
+# snap_settled [NETNS]: snap once two reads in a row agree (up to 10), so
+# what comes a moment after a link goes up (a bridge's carrier through
+# linkwatch, the IPv6 link-local address that follows) does not make a
+# difference between runs.
+snap_settled() {
+	local a b
+	a=$(snap "$@")
+	for _ in $(seq 10); do
+		b=$(snap "$@")
+		[ "$a" = "$b" ] && break
+		a=$b
+	done
+	echo "$a"
+}
+
+# What a container daemon may leave on the host besides links, saved into
+# a folder before it starts (host_state_save DIR), told afterwards
+# (host_state_diff DIR: one "+ what" or "- what" line per difference) and
+# put back (host_state_restore DIR), so that the next scenario, and the
+# same scenario under the other driver, start from the same host.
+# The firewall is read with nft (iptables-nft's tables are nftables
+# tables too), one line per table, chain and rule ("FAMILY TABLE CHAIN:
+# RULE"), sorted, without counters; the cgroups as paths under
+# /sys/fs/cgroup; /run by its top-level entries; mounts by their mount
+# point.
+host_state() {
+	local f
+	case $1 in
+	fw)
+		nft -s list ruleset 2>&1 | awk '
+			/^table / { t = $2 " " $3; print t; next }
+			/^\t(chain|set|map|flowtable) / { c = $2; print t " " $1 " " c; next }
+			/^\t\t[^\t]/ { r = $0; sub(/^\t\t/, "", r); print t " " c ": " r; next }
+			/^\t\t\t/ { r = $0; sub(/^\t+/, "", r); print t " " c ":   " r }' | sort
+		;;
+	tables) nft list tables 2>/dev/null | awk '$1 == "table" { print $2, $3 }' ;;
+	sysctl)
+		for f in net.ipv4.ip_forward net.ipv4.conf.all.forwarding net.ipv6.conf.all.forwarding \
+			net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables net.bridge.bridge-nf-call-arptables; do
+			[ -e "/proc/sys/${f//.//}" ] && echo "$f=$(sysctl -n "$f")"
+		done
+		;;
+	br_netfilter) [ -d /sys/module/br_netfilter ] && echo loaded || echo "not loaded" ;;
+	cgroups) find /sys/fs/cgroup -mindepth 1 -type d -printf '%P\n' | sort ;;
+	subtree) cat /sys/fs/cgroup/cgroup.subtree_control ;;
+	# (Not what the scenario's own tools make: libmount's /run/mount, ip
+	# netns's /run/netns and its mount.)
+	run) find /run -mindepth 1 -maxdepth 1 -printf '%f\n' | grep -vxE 'mount|netns' | sort ;;
+	mounts) awk '$5 != "/run/netns" { print $5 }' /proc/self/mountinfo ;;
+	# The daemons' default places outside /run and /tmp (writable in the
+	# VM only through its overlays), which a scenario names others for:
+	# which of them are there.
+	paths)
+		for f in /var/lib/docker /var/lib/containerd /opt/containerd /etc/docker /var/lib/containers \
+			/etc/containers/networks; do
+			[ -e "$f" ] && echo "$f"
+		done
+		;;
+	esac
+}
+CT_HOST_STATE="fw tables sysctl br_netfilter cgroups subtree run mounts paths"
+# The iptables-nft tables (family ip or ip6, an iptables table name), as
+# "FAMILY TABLE COMMAND".
+xt_tables() {
+	local fam tab f
+	host_state tables | while read -r fam tab; do
+		case "$fam $tab" in
+		"ip "*) f=iptables ;;
+		"ip6 "*) f=ip6tables ;;
+		*) continue ;;
+		esac
+		case $tab in filter | nat | mangle | raw | security) echo "$fam $tab $f" ;; esac
+	done
+}
+host_state_save() {
+	local k fam tab f
+	[ -d "$1" ] || { echo "host_state_save: no folder '$1'" >&2; return 1; }
+	for k in $CT_HOST_STATE; do host_state "$k" >"$1/$k"; done
+	xt_tables | while read -r fam tab f; do
+		"$f-save" -t "$tab" >"$1/xt.$fam.$tab"
+	done
+}
+host_state_diff() {
+	local k
+	[ -f "$1/mounts" ] || { echo "host_state_diff: no saved state in '$1'" >&2; return 1; }
+	for k in $CT_HOST_STATE; do
+		[ "$k" = tables ] && continue
+		if [ "$k" = mounts ]; then
+			host_state mounts | sort | diff <(sort "$1/mounts") -
+		else
+			host_state "$k" | diff "$1/$k" -
+		fi | sed -n -E "s/^([<>]) (.*)/\1 $k: \2/p" | sed -e 's/^</-/' -e 's/^>/+/'
+	done
+}
+# host_state_restore DIR: deletes the nftables tables made since (each
+# whole) and puts the iptables-nft tables that were there back as they
+# were (iptables-restore of their saved dump: rules, chains, policies;
+# the base chains it makes that nftables did not have before are deleted
+# again); the sysctls and br_netfilter as they were; removes the cgroups
+# made since (deepest first) and the controllers enabled since at the
+# root; unmounts what was mounted since under /run, /tmp or /var (last
+# first) and removes the new entries of /run and the daemons' default
+# places made since.
+host_state_restore() {
+	local dir=$1 fam tab f ch kv c m e
+	[ -f "$dir/mounts" ] || { echo "host_state_restore: no saved state in '$dir'" >&2; return 1; }
+	host_state tables | grep -vxF -f "$dir/tables" | while read -r fam tab; do
+		nft delete table "$fam" "$tab"
+	done
+	for f in "$dir"/xt.*; do
+		[ -f "$f" ] || continue
+		fam=${f#"$dir/xt."}
+		tab=${fam#*.}
+		fam=${fam%%.*}
+		if [ "$fam" = ip ]; then iptables-restore <"$f"; else ip6tables-restore <"$f"; fi
+		for ch in $(nft list table "$fam" "$tab" 2>/dev/null | awk '$1 == "chain" { print $2 }'); do
+			grep -qxF "$fam $tab chain $ch" "$dir/fw" || nft delete chain "$fam" "$tab" "$ch"
+		done
+	done
+	while IFS= read -r kv; do
+		sysctl -q -w "$kv" 2>/dev/null
+	done <"$dir/sysctl"
+	[ "$(host_state br_netfilter)" != "$(cat "$dir/br_netfilter")" ] && [ "$(cat "$dir/br_netfilter")" = "not loaded" ] &&
+		modprobe -r br_netfilter
+	host_state cgroups | grep -vxF -f "$dir/cgroups" | sort -r | while read -r c; do
+		rmdir "/sys/fs/cgroup/$c"
+	done
+	for c in $(host_state subtree); do
+		grep -qw -- "$c" "$dir/subtree" || echo "-$c" >/sys/fs/cgroup/cgroup.subtree_control
+	done
+	host_state mounts | grep -vxF -f "$dir/mounts" | grep -E '^/(run|tmp|var)/' | tac | while read -r m; do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	host_state run | grep -vxF -f "$dir/run" | while read -r e; do
+		rm -rf "/run/${e:?}"
+	done
+	host_state paths | grep -vxF -f "$dir/paths" | while read -r e; do
+		rm -rf "${e:?}"
+	done
+}
