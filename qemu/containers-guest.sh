@@ -12,10 +12,10 @@
 # whole kernel log (kernel.log, followed from the start) and kmemleak's
 # final report. qemu/containers_report.py compares the two drivers.
 #   qemu/containers-guest.sh OUTDIR STACK...
-# CONTAINERS_TIMEOUT: seconds allowed to each run (default 600).
+# CONTAINERS_TIMEOUT: seconds allowed to each run (default 1200).
 out=$1
 shift
-limit=${CONTAINERS_TIMEOUT:-600}
+limit=${CONTAINERS_TIMEOUT:-1200}
 drivers="veth veth_rs"
 KMEMLEAK=/sys/kernel/debug/kmemleak
 CT=$VETH_RS_TOP/tests/containers

@@ -14,7 +14,8 @@
 #   qemu/containers.sh                 every stack
 #   CONTAINERS="cni-bridge pyroute2" qemu/containers.sh   only those
 #   qemu/containers.sh --report DIR    redo the table of an earlier run
-# CONTAINERS_TIMEOUT=S bounds each scenario run (default 600 s);
+# CONTAINERS_TIMEOUT=S bounds each scenario run (default 1200 s: docker
+# and podman take 4-5 min here under TCG + KASAN, 3x that on a slow machine).
 # CONTAINERS_LOCK_WAIT=S gives up when the VM lock is not had within S s.
 # The VM is started under the machine's VM lock (/tmp/veth_rs-vm.lock):
 # do not wrap this script in that flock yourself.
@@ -53,7 +54,7 @@ mkdir -p "$empty"
 # the wait for other VMs.
 VETH_RS_KO=$ko VETH_RS_TEST_KOS=$empty flock ${CONTAINERS_LOCK_WAIT:+-w "$CONTAINERS_LOCK_WAIT"} /tmp/veth_rs-vm.lock \
 	sh -c 'date +%s >"$0" && exec "$@"' "$out/vm.start" "$VETH_RS_TOP/qemu/vm" --selftests -- \
-	env CONTAINERS_TIMEOUT="${CONTAINERS_TIMEOUT:-600}" "$VETH_RS_TOP/qemu/containers-guest.sh" "$out" $stacks |
+	env CONTAINERS_TIMEOUT="${CONTAINERS_TIMEOUT:-1200}" "$VETH_RS_TOP/qemu/containers-guest.sh" "$out" $stacks |
 	tee "$out/console.log"
 vm_s=$(($(date +%s) - $(cat "$out/vm.start" 2>/dev/null || date +%s)))
 msg "VM: $vm_s s (boot included), after $((SECONDS - start - vm_s)) s waiting for the VM lock; make containers: $((SECONDS - t0)) s in all"
