@@ -34,33 +34,7 @@ export DOCKER_HOST=unix://$X/docker.sock DOCKER_CONFIG=$D/cli
 dnames() { sed -E -e 's/\bveth[0-9a-f]{7}\b/veth<docker>/g' -e 's/\bbr-[0-9a-f]{12}\b/br-<netid>/g'; }
 # Every docker command is bounded (the daemon may hang under TCG).
 dk() { timeout 180 docker "$@"; }
-# rcv CMD...: CMD's exit status, its stdout dropped, its stderr kept (in
-# the run's .err file).
-rcv() {
-	"$@" >/dev/null
-	echo $?
-}
 filter_rules() { iptables-save -t filter 2>&1 | grep -vE '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'; }
-# wait_for SECONDS CMD...: polls CMD (every 0.5 s) until it succeeds.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.5
-	done
-}
-# shellcheck disable=SC2317 # (run by wait_for)
-veths_are() { [ "$(veth_count)" = "$1" ]; }
-# shellcheck disable=SC2317 # (run by wait_for)
-listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q LISTEN; }
-# resolved OUTPUT NAME: the address busybox ping said it resolved NAME to.
-resolved() { sed -n -E "1s/^PING $2 \\(([0-9.]+)\\).*/\\1/p" <<<"$1"; }
-wget_body() {
-	local pre=()
-	[ "$1" != - ] && pre=(ip netns exec "$1")
-	"${pre[@]}" timeout 60 busybox wget -q -T 20 -O - "$2" 2>&1
-}
 
 # start_ct NAME ADDRESS DOCKER-RUN-ARGS...: a container, which must have
 # ADDRESS ("IP/LEN gw GATEWAY"); its network namespace named ct-NAME.
@@ -151,12 +125,7 @@ obs filter.daemon_up "$(filter_rules | dnames)"
 
 # The image: busybox-static and the applets the checks use.
 img=$D/img
-mkdir -p "$img"/{bin,etc,www,tmp,proc,sys,dev,root}
-cp /usr/bin/busybox "$img/bin/busybox"
-for a in sh sleep ping nc httpd wget cat ip nslookup; do ln -s busybox "$img/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$img/etc/passwd"
-echo 'root:x:0:' >"$img/etc/group"
-echo "$BODY" >"$img/www/index.html"
+busybox_image "$img" "$BODY"
 # (An imported image has no environment: PATH is given, for docker exec.)
 expect image.import.rc 0 \
 	"$(tar -C "$img" -c . | timeout 300 docker import -c 'ENV PATH=/bin' - "$IMG" >/dev/null; echo $?)"

@@ -332,3 +332,45 @@ host_state_restore() {
 		rm -rf "${e:?}"
 	done
 }
+
+# Helpers of the daemon scenarios (docker.sh, podman.sh).
+# rcv CMD...: CMD's exit status, its stdout dropped, its stderr kept (in
+# the run's .err file).
+rcv() {
+	"$@" >/dev/null
+	echo $?
+}
+# wait_for SECONDS CMD...: polls CMD (every 0.5 s) until it succeeds.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.5
+	done
+}
+# shellcheck disable=SC2317 # (run by wait_for)
+veths_are() { [ "$(veth_count)" = "$1" ]; }
+# shellcheck disable=SC2317 # (run by wait_for)
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q LISTEN; }
+# resolved OUTPUT NAME: the address busybox ping said it resolved NAME to.
+resolved() { sed -n -E "1s/^PING $2 \\(([0-9.]+)\\).*/\\1/p" <<<"$1"; }
+# wget_body NETNS|- URL: the body busybox wget fetches from URL, from
+# NETNS ('-': the init namespace).
+wget_body() {
+	local pre=()
+	[ "$1" != - ] && pre=(ip netns exec "$1")
+	"${pre[@]}" timeout 60 busybox wget -q -T 20 -O - "$2" 2>&1
+}
+# busybox_image DIR BODY: the folder of a container image made of
+# busybox-static and the applets the checks use, with BODY as
+# /www/index.html (for httpd) and a root user.
+busybox_image() {
+	local a
+	mkdir -p "$1"/{bin,etc,www,tmp,proc,sys,dev,root}
+	cp /usr/bin/busybox "$1/bin/busybox"
+	for a in sh sleep ping nc httpd wget cat ip nslookup; do ln -s busybox "$1/bin/$a"; done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$1/etc/passwd"
+	echo 'root:x:0:' >"$1/etc/group"
+	echo "$2" >"$1/www/index.html"
+}

@@ -38,30 +38,6 @@ pm() {
 # netavark's random names, normalised: the nftables chains of a
 # user-defined network carry the first 8 hex digits of its ID.
 pnames() { sed -E 's/\bnv_[0-9a-f]{8}_/nv_<netid>_/g'; }
-# rcv CMD...: CMD's exit status, its stdout dropped, its stderr kept (in
-# the run's .err file).
-rcv() {
-	"$@" >/dev/null
-	echo $?
-}
-# wait_for SECONDS CMD...: polls CMD (every 0.5 s) until it succeeds.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.5
-	done
-}
-# shellcheck disable=SC2317 # (run by wait_for)
-veths_are() { [ "$(veth_count)" = "$1" ]; }
-# shellcheck disable=SC2317 # (run by wait_for)
-listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q LISTEN; }
-wget_body() {
-	local pre=()
-	[ "$1" != - ] && pre=(ip netns exec "$1")
-	"${pre[@]}" timeout 60 busybox wget -q -T 20 -O - "$2" 2>&1
-}
 # The podman processes of this scenario (conmon, the cleanup podman
 # that conmon runs when a container exits), by the run folder in their
 # command line; aardvark-dns by its pid file.
@@ -91,8 +67,6 @@ ct_addr() {
 	pm inspect -f "${2:-}"'{{range $n, $v := .NetworkSettings.Networks}}{{$n}}={{$v.IPAddress}}/{{$v.IPPrefixLen}} gw {{$v.Gateway}} {{end}}' "$1" 2>&1 |
 		sed 's/ $//'
 }
-# resolved OUTPUT NAME: the address busybox ping said it resolved NAME to.
-resolved() { sed -n -E "1s/^PING $2 \\(([0-9.]+)\\).*/\\1/p" <<<"$1"; }
 
 # The end, also of an aborted run: nothing of the scenario left.
 cleanup() {
@@ -138,12 +112,7 @@ obs podman.default_network "$(pm network inspect -f '{{range .Subnets}}{{.Subnet
 
 # The image: busybox-static and the applets the checks use.
 img=$P/img
-mkdir -p "$img"/{bin,etc,www,tmp,proc,sys,dev,root}
-cp /usr/bin/busybox "$img/bin/busybox"
-for a in sh sleep ping nc httpd wget cat ip nslookup; do ln -s busybox "$img/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$img/etc/passwd"
-echo 'root:x:0:' >"$img/etc/group"
-echo "$BODY" >"$img/www/index.html"
+busybox_image "$img" "$BODY"
 # (An imported image has no environment: PATH is given, for podman exec.)
 expect image.import.rc 0 \
 	"$(tar -C "$img" -c . | pm import -q -c 'ENV PATH=/bin' - "$IMG" >/dev/null; echo $?)"
