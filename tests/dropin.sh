@@ -3,7 +3,7 @@
 # Drop-in mode: veth_rs loaded with kind=veth serves the stock
 # `ip link add ... type veth` commands in place of veth.ko, and refuses to
 # load (with a clear message) while veth.ko owns the kind.
-# make-check: cpus=1 seconds=12 alone=all (reloads veth_rs as kind=veth, unloads veth.ko)
+# make-check: cpus=1 seconds=87 alone=all (reloads veth_rs as kind=veth, unloads veth.ko; pyroute2_like_veth alone takes ~73 s)
 ALL_TESTS="dropin_pair dropin_refuses_c_veth c_veth_blocks_dropin pyroute2_like_veth"
 . "$(dirname "$0")/lib.sh"
 
