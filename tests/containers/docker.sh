@@ -85,19 +85,12 @@ abort() {
 	trap - TERM INT
 	echo "aborted: cleaning up" >&2
 	cleanup
-	host_state_restore "$STATE"
-	rm -rf "$STATE"
+	state_back
 	exit 1
 }
 trap abort TERM INT
 
-# cgroup2, where runc puts the containers (mounted if the VM has not).
-mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
-before=$(snap)
-STATE=$(mktemp -d /tmp/veth_rs-ct-state.XXXXXX)
-host_state_save "$STATE"
-mkdir -p "$D" "$X"
-mount -t tmpfs -o mode=0711 veth_rs-ct-docker "$D"
+daemon_begin "$D" "$X"
 echo '{}' >"$D/daemon.json"
 dockerd --data-root "$D/root" --exec-root "$X" --pidfile "$X/dockerd.pid" -H "$DOCKER_HOST" \
 	--config-file "$D/daemon.json" --storage-driver overlay2 --exec-opt native.cgroupdriver=cgroupfs \
@@ -111,8 +104,7 @@ expect dockerd.ready.rc 0 "$ready"
 if [ "$ready" != 0 ]; then
 	tail -n 40 "$D/dockerd.log" >&2
 	cleanup
-	host_state_restore "$STATE"
-	rm -rf "$STATE"
+	state_back
 	exit 0
 fi
 cpid=$(cat "$X/containerd/containerd.pid" 2>/dev/null)
@@ -204,10 +196,6 @@ expect dockerd.exit 0 "$drc"
 expect containerd.after_stop gone "$([ -n "$cpid" ] && kill -0 "$cpid" 2>/dev/null && echo running || echo gone)"
 obs host.left_by_dockerd "$(diff <(echo "$before") <(snap | dnames | sort) | grep '^[<>] .')"
 cleanup
-expect host.same_as_before yes "$([ "$(snap)" = "$before" ] && echo yes || echo no)"
-obs left_by_dockerd "$(host_state_diff "$STATE" | dnames)"
-host_state_restore "$STATE"
-expect host_state.restored "" "$(host_state_diff "$STATE")"
-rm -rf "$STATE"
+daemon_end dockerd dnames
 trap - TERM INT
 exit 0

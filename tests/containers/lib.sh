@@ -374,3 +374,34 @@ busybox_image() {
 	echo 'root:x:0:' >"$1/etc/group"
 	echo "$2" >"$1/www/index.html"
 }
+# daemon_begin DATADIR RUNDIR: the start of a daemon scenario. cgroup2
+# mounted (where the runtimes put containers) if the VM has not; the
+# init namespace's links, addresses and routes in $before; the host
+# state the daemon may change saved in $STATE; DATADIR a tmpfs of its
+# own (the VM's /tmp is an overlayfs, which overlay storage refuses as
+# its backing filesystem), RUNDIR made.
+daemon_begin() {
+	mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
+	before=$(snap)
+	STATE=$(mktemp -d /tmp/veth_rs-ct-state.XXXXXX)
+	host_state_save "$STATE"
+	mkdir -p "$1" "$2"
+	mount -t tmpfs -o mode=0711 "$(basename "$1")" "$1"
+}
+# state_back: the host state saved by daemon_begin put back, the save
+# dropped.
+state_back() {
+	host_state_restore "$STATE"
+	rm -rf "$STATE"
+}
+# daemon_end NAME FILTER: the end of a daemon scenario, once it has
+# cleaned up: the init namespace as before; what the daemon NAME left of
+# the saved state (names normalised by the command FILTER) said, then put
+# back, and nothing left after that.
+daemon_end() {
+	expect host.same_as_before yes "$([ "$(snap)" = "$before" ] && echo yes || echo no)"
+	obs "left_by_$1" "$(host_state_diff "$STATE" | $2)"
+	host_state_restore "$STATE"
+	expect host_state.restored "" "$(host_state_diff "$STATE")"
+	rm -rf "$STATE"
+}

@@ -90,19 +90,12 @@ abort() {
 	pm rm -f -t 0 "${CTS[@]}" >/dev/null 2>&1
 	pm network rm -f pnet1 >/dev/null 2>&1
 	cleanup
-	host_state_restore "$STATE"
-	rm -rf "$STATE"
+	state_back
 	exit 1
 }
 trap abort TERM INT
 
-# cgroup2, where crun puts the containers (mounted if the VM has not).
-mountpoint -q /sys/fs/cgroup || mount -t cgroup2 none /sys/fs/cgroup
-before=$(snap)
-STATE=$(mktemp -d /tmp/veth_rs-ct-state.XXXXXX)
-host_state_save "$STATE"
-mkdir -p "$P" "$R"
-mount -t tmpfs -o mode=0711 veth_rs-ct-podman "$P"
+daemon_begin "$P" "$R"
 mkdir -p "$P/tmp"
 t0=$SECONDS
 expect podman.info "overlay cgroupfs v2 crun netavark" \
@@ -222,10 +215,6 @@ expect aardvark.after_rm gone \
 expect podman.netns_after_rm 0 "$(ip netns list | grep -c '^netns-')"
 obs host.left_by_podman "$(diff <(echo "$before") <(snap) | grep '^[<>] .')"
 cleanup
-expect host.same_as_before yes "$([ "$(snap)" = "$before" ] && echo yes || echo no)"
-obs left_by_podman "$(host_state_diff "$STATE" | pnames)"
-host_state_restore "$STATE"
-expect host_state.restored "" "$(host_state_diff "$STATE")"
-rm -rf "$STATE"
+daemon_end podman pnames
 trap - TERM INT
 exit 0
