@@ -405,3 +405,20 @@ daemon_end() {
 	expect host_state.restored "" "$(host_state_diff "$STATE")"
 	rm -rf "$STATE"
 }
+# bridge_talk A IP_A B IP_B GATEWAY: the checks of two containers on
+# one bridge network (their namespaces named ct-A and ct-B): A's eth0 is
+# a veth; A pings B and the gateway, the host pings B; B sends A the
+# payload, the host sends it to B; A reaches the outside only through
+# NAT (the outside sees 192.0.2.1); B sends the outside the payload.
+bridge_talk() {
+	local a=$1 ipa=$2 b=$3 ipb=$4 gw=$5
+	expect "$a.eth0.driver" veth "$(ethtool_driver "ct-$a" eth0)"
+	expect "$a.ping.$b" ok "$(ping_ok "ct-$a" "$ipb")"
+	expect "$a.ping.gateway" ok "$(ping_ok "ct-$a" "$gw")"
+	expect "host.ping.$b" ok "$(ping_ok "$ipb")"
+	expect "$b.tcp.$a" ok "$(tcp_sha "ct-$a" "$ipa" "ct-$b")"
+	expect "host.tcp.$b" ok "$(tcp_sha "ct-$b" "$ipb" -)"
+	expect "$a.ping.outside" ok "$(ping_ok "ct-$a" 192.0.2.2)"
+	expect "$a.nat.source_seen_outside" 192.0.2.1 "$(peer_seen ct-out 192.0.2.2 "ct-$a")"
+	expect "$b.tcp.outside" ok "$(tcp_sha ct-out 192.0.2.2 "ct-$b")"
+}
