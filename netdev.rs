@@ -16,6 +16,7 @@
 //! - `netlink`: attribute tables, the peer description, [`ExtAck`].
 //! - `ops`: the [`Driver`] trait and the C trampolines that call it.
 //! - `napi`: [`RxQueue`], its NAPI context and ring, [`Napi`] polls.
+//! - `ring`: what a ring may hold ([`RingEntry`], [`OneOf`]).
 //! - `xdp`: programs, frames, running XDP in a poll.
 //! - `skbuff`, `skbf`: owned skbs, and the skb field accessors.
 //! - `ethtool`, `peer`, `param`: ethtool buffers, the RCU peer link,
@@ -35,6 +36,7 @@ mod netlink;
 mod ops;
 mod param;
 mod peer;
+mod ring;
 mod rtnl;
 mod skbf;
 mod skbuff;
@@ -45,7 +47,7 @@ pub(crate) use device::{state, Device, Net, Stats64};
 use ethtool::SsetCount;
 pub(crate) use ethtool::{Channels, DrvInfo, LinkSettings, Strings, ETH_SS_STATS};
 use napi::RqTable;
-pub(crate) use napi::{Napi, NapiRx, PollDone, RxQueue};
+pub(crate) use napi::{synchronize_net, Napi, NapiRx, PollDone, RxQueue};
 use netlink::Attr;
 pub(crate) use netlink::{
     ifla, veth_info, Attrs, ExtAck, IfInfo, NewLinkParams, PeerAttrs, PeerTable, Policy,
@@ -57,13 +59,14 @@ pub(crate) use param::{
     modinfo_bytes, module_param_string, KParamString, KernelParam, StringParam,
 };
 pub(crate) use peer::PeerLink;
+pub(crate) use ring::{HoldsFrames, OneOf, RingEntry};
 pub(crate) use rtnl::{
     configure_link, create_link, inherit_tso_max, DevName, Kind, LinkDevice, LinkOps, Linked,
     NameAssign, Registration, Rtnl, SetupDevice, UnregisterList,
 };
 pub(crate) use skbuff::{Dropped, RxSkBuff, SkBuff, TxStatus};
 use xdp::RxqXdp;
-pub(crate) use xdp::{caps as xdp_caps, BpfProg, FrameBatch, RingItem, XdpFrames, XdpVerdict};
+pub(crate) use xdp::{caps as xdp_caps, BpfProg, FrameBatch, XdpFrame, XdpFrames, XdpVerdict};
 pub(crate) use xdp::{
     shinfo_size, MAX_FRAGS, NET_IP_ALIGN, PACKET_HEADROOM, VLAN_HLEN, XMIT_FLAGS_MASK, XMIT_FLUSH,
 };

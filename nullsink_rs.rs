@@ -22,8 +22,8 @@ mod netdev;
 use kernel::{new_spinlock, sync::SpinLock};
 use netdev::{
     ifla, priv_flags, state::Registered, Device, Driver, ExtAck, LinkDevice, LinkOps, Linked,
-    NewLinkParams, Policy, Rtnl, SetupDevice, SkBuff, Stats64, Strings, TxStatus, ETH_MAX_MTU,
-    ETH_SS_STATS,
+    NewLinkParams, Policy, Rtnl, RxSkBuff, SetupDevice, SkBuff, Stats64, Strings, TxStatus,
+    ETH_MAX_MTU, ETH_SS_STATS,
 };
 
 module! {
@@ -50,6 +50,7 @@ struct SinkPriv {
 impl Driver for Nullsink {
     type Priv = SinkPriv;
     type RqPriv = ();
+    type RingItem = RxSkBuff;
 
     const MAX_TYPE: usize = 0;
     const PEER_TYPE: u16 = 0;

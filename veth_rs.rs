@@ -11,7 +11,10 @@
 
 #![deny(unsafe_code)]
 
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::{
+    ops::Range,
+    sync::atomic::{AtomicU32, AtomicU64, Ordering},
+};
 use kernel::{page::PAGE_SIZE, prelude::*, sync::rcu};
 
 #[allow(unsafe_code)]
@@ -30,11 +33,12 @@ use netdev::{
     configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags,
     state::Registered, veth_info, xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver,
     DrvInfo, ExtAck, FrameBatch, LinkDevice, LinkOps, LinkSettings, Linked, NameAssign, Napi, Net,
-    NewLinkParams, PeerAttrs, PeerLink, PeerTable, Policy, PollDone, RingItem, Rtnl, RxQueue,
-    SetupDevice, SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList, XdpFrames,
-    XdpVerdict, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS, GSO_MAX_SIZE,
-    IFINFOMSG_LEN,
+    NewLinkParams, OneOf, PeerAttrs, PeerLink, PeerTable, Policy, PollDone, Rtnl, RxQueue,
+    RxSkBuff, SetupDevice, SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList,
+    XdpFrame, XdpFrames, XdpVerdict, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS,
+    GSO_MAX_SIZE, IFINFOMSG_LEN,
 };
+use OneOf::{First as Skb, Second as Frame};
 
 const DRV_VERSION: &[u8] = b"1.0";
 
@@ -188,6 +192,11 @@ const VETH_XDP_HEADROOM: u32 = netdev::PACKET_HEADROOM + netdev::NET_IP_ALIGN;
 /// Size of each receive queue's ring, and of its page pool.
 const VETH_RING_SIZE: u32 = 256;
 
+/// What the rings of veth's receive queues hold: skbs from the peer's
+/// `ndo_start_xmit`, and frames from `ndo_xdp_xmit` or the peer's `XDP_TX`,
+/// told apart by a tag bit (veth.c's `VETH_XDP_FLAG`).
+type VethRingItem = OneOf<RxSkBuff, XdpFrame>;
+
 /// Frames a poll gathers before sending them on: its `XDP_TX` bulk queue
 /// (`VETH_XDP_TX_BULK_SIZE`) and the frames it passes to the stack
 /// (`VETH_XDP_BATCH`), 16 each.
@@ -274,21 +283,105 @@ fn veth_xdp_verdict<P>(
     None
 }
 
+/// Turns NAPI on for the rx queues of `range`, with rings of
+/// `VETH_RING_SIZE` (veth.c's `veth_napi_enable_range`): every queue's
+/// context and ring are made first, then all are enabled; on failure, no
+/// queue of `range` is changed.
+fn veth_napi_enable_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) -> Result {
+    let queues = dev.rx_queue_range(range);
+    for (i, rq) in queues.iter().enumerate() {
+        if let Err(e) = rq.napi_add(VETH_RING_SIZE, rtnl) {
+            // Undoes the queues added above; those that were on stay on.
+            for rq in &queues[..i] {
+                rq.napi_release(rtnl);
+            }
+            return Err(e);
+        }
+    }
+    for rq in queues {
+        rq.napi_enable(rtnl);
+    }
+    Ok(())
+}
+
+/// Turns NAPI off for the rx queues of `range`, freeing their rings and
+/// what is left in them after one grace period for all (veth.c's
+/// `veth_napi_del_range`).
+fn veth_napi_del_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) {
+    let queues = dev.rx_queue_range(range);
+    let mut any = false;
+    for rq in queues {
+        any |= rq.napi_disable(rtnl);
+    }
+    if !any {
+        return;
+    }
+    // Transmitters that saw a context on did so under RCU.
+    netdev::synchronize_net(rtnl);
+    for rq in queues {
+        rq.napi_release(rtnl);
+    }
+}
+
+/// Registers the rxq info of the rx queues of `range`, which must have
+/// NAPI on (veth.c's `veth_enable_xdp_range`); on failure, unregisters
+/// those of `range` again.
+fn veth_xdp_rxq_reg_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) -> Result {
+    let queues = dev.rx_queue_range(range);
+    for (i, rq) in queues.iter().enumerate() {
+        if let Err(e) = rq.xdp_rxq_reg(rtnl) {
+            for rq in &queues[..i] {
+                rq.xdp_rxq_unreg(rtnl);
+            }
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// Unregisters the rxq info of the rx queues of `range` (veth.c's
+/// `veth_disable_xdp_range`), after one grace period for all since their
+/// programs were withdrawn.
+fn veth_xdp_rxq_unreg_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) {
+    let queues = dev.rx_queue_range(range);
+    let mut any = false;
+    for rq in queues {
+        any |= rq.xdp_withdraw(rtnl);
+    }
+    if any {
+        netdev::synchronize_net(rtnl);
+    }
+    for rq in queues {
+        rq.xdp_rxq_unreg(rtnl);
+    }
+}
+
+/// Gives the rx queues of `range` the device's program, or none.
+fn veth_xdp_publish_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) {
+    for rq in dev.rx_queue_range(range) {
+        rq.xdp_publish(rtnl);
+    }
+}
+
 /// Sets up the receive queues for XDP: NAPI, the rxq info, the program
 /// (veth.c's `veth_enable_xdp`).
 fn veth_enable_xdp(dev: &Device<Veth>, rtnl: &Rtnl) -> Result {
     let napi_already_on = veth_gro_requested(dev) && dev.is_up();
     let n = dev.real_num_rx_queues();
-    if !dev.xdp_rxq_registered() {
-        dev.napi_enable_range(0..n, VETH_RING_SIZE, rtnl)?;
-        if let Err(e) = dev.xdp_rxq_reg_range(0..n, rtnl) {
+    if !dev
+        .rx_queues()
+        .first()
+        .is_some_and(|rq| rq.xdp_rxq_is_reg())
+    {
+        veth_napi_enable_range(dev, 0..n, rtnl)?;
+        if let Err(e) = veth_xdp_rxq_reg_range(dev, 0..n, rtnl) {
             if !napi_already_on {
-                dev.napi_del_range(0..n, rtnl);
+                veth_napi_del_range(dev, 0..n, rtnl);
             }
             return Err(e);
         }
     }
-    dev.xdp_publish_range(0..n, rtnl);
+    veth_xdp_publish_range(dev, 0..n, rtnl);
     Ok(())
 }
 
@@ -296,9 +389,9 @@ fn veth_enable_xdp(dev: &Device<Veth>, rtnl: &Rtnl) -> Result {
 /// wanted (veth.c's `veth_disable_xdp`).
 fn veth_disable_xdp(dev: &Device<Veth>, rtnl: &Rtnl) {
     if !dev.is_running() || !veth_gro_requested(dev) {
-        dev.napi_del_range(0..dev.num_rx_queues(), rtnl);
+        veth_napi_del_range(dev, 0..dev.num_rx_queues(), rtnl);
     }
-    dev.xdp_rxq_unreg_range(0..dev.num_rx_queues(), rtnl);
+    veth_xdp_rxq_unreg_range(dev, 0..dev.num_rx_queues(), rtnl);
 }
 
 /// Advertises what XDP the device supports, which depends on the peer's
@@ -328,14 +421,14 @@ fn veth_enable_range_safe(dev: &Device<Veth>, start: u32, end: u32, rtnl: &Rtnl)
         return Ok(());
     }
     if dev.has_xdp_prog(rtnl) {
-        dev.napi_enable_range(start..end, VETH_RING_SIZE, rtnl)?;
-        if let Err(e) = dev.xdp_rxq_reg_range(start..end, rtnl) {
-            dev.napi_del_range(start..end, rtnl);
+        veth_napi_enable_range(dev, start..end, rtnl)?;
+        if let Err(e) = veth_xdp_rxq_reg_range(dev, start..end, rtnl) {
+            veth_napi_del_range(dev, start..end, rtnl);
             return Err(e);
         }
-        dev.xdp_publish_range(start..end, rtnl);
+        veth_xdp_publish_range(dev, start..end, rtnl);
     } else if veth_gro_requested(dev) {
-        dev.napi_enable_range(start..end, VETH_RING_SIZE, rtnl)?;
+        veth_napi_enable_range(dev, start..end, rtnl)?;
     }
     Ok(())
 }
@@ -343,8 +436,8 @@ fn veth_enable_range_safe(dev: &Device<Veth>, start: u32, end: u32, rtnl: &Rtnl)
 /// Turns NAPI and XDP off for rx queues `start..end`.
 fn veth_disable_range_safe(dev: &Device<Veth>, start: u32, end: u32, rtnl: &Rtnl) {
     if start < end {
-        dev.napi_del_range(start..end, rtnl);
-        dev.xdp_rxq_unreg_range(start..end, rtnl);
+        veth_napi_del_range(dev, start..end, rtnl);
+        veth_xdp_rxq_unreg_range(dev, start..end, rtnl);
     }
 }
 
@@ -394,6 +487,7 @@ const VLAN_OFFLOADS: nf::Features =
 impl Driver for Veth {
     type Priv = VethPriv;
     type RqPriv = VethRqStats;
+    type RingItem = VethRingItem;
 
     fn init_priv() -> impl PinInit<VethPriv> {
         VethPriv::default()
@@ -611,12 +705,14 @@ impl Driver for Veth {
         };
 
         // Counted by the receiving queue's poll.
-        match napi.produce(skb) {
+        match napi.produce(Skb(skb)) {
             Ok(()) => {
                 napi.kick();
                 TxStatus::Ok
             }
-            Err(skb) => match dev.tx_queue(rxq) {
+            // The ring gives back what it was given: an skb.
+            Err(Frame(_)) => drop(),
+            Err(Skb(skb)) => match dev.tx_queue(rxq) {
                 // With a qdisc on our tx queue, push back: stop the queue
                 // until the peer's poll has made room and wakes it.
                 Some(txq) if !txq.has_no_queue(&rcu) => {
@@ -674,7 +770,8 @@ impl Driver for Veth {
         while let Some(item) = napi.consume() {
             match item {
                 // From the peer's ndo_start_xmit.
-                RingItem::Skb(mut skb) => {
+                Skb(skb) => {
+                    let mut skb = skb.into_skb();
                     st.xdp_bytes += u64::from(skb.len());
                     skb.prepare_for_gro();
                     let skb = match prog {
@@ -686,7 +783,7 @@ impl Driver for Veth {
                     }
                 }
                 // From ndo_xdp_xmit or the peer's XDP_TX.
-                RingItem::Frame(frame) => {
+                Frame(frame) => {
                     st.xdp_bytes += u64::from(frame.len());
                     let frame = match prog {
                         Some(p) => {
@@ -746,7 +843,7 @@ impl Driver for Veth {
         if dev.has_xdp_prog(rtnl) {
             veth_enable_xdp(dev, rtnl)?;
         } else if veth_gro_requested(dev) {
-            dev.napi_enable_range(0..dev.real_num_rx_queues(), VETH_RING_SIZE, rtnl)?;
+            veth_napi_enable_range(dev, 0..dev.real_num_rx_queues(), rtnl)?;
         }
 
         if peer.is_up() {
@@ -765,8 +862,8 @@ impl Driver for Veth {
         }
         // Every queue, whatever GRO is now: none may keep NAPI or XDP
         // once down.
-        dev.napi_del_range(0..dev.num_rx_queues(), rtnl);
-        dev.xdp_rxq_unreg_range(0..dev.num_rx_queues(), rtnl);
+        veth_napi_del_range(dev, 0..dev.num_rx_queues(), rtnl);
+        veth_xdp_rxq_unreg_range(dev, 0..dev.num_rx_queues(), rtnl);
         Ok(())
     }
 
@@ -778,7 +875,7 @@ impl Driver for Veth {
         }
         let peer = dev.drv_priv().peer.get_rtnl(rtnl);
         if features & nf::GRO != 0 {
-            dev.napi_enable_range(0..dev.real_num_rx_queues(), VETH_RING_SIZE, rtnl)?;
+            veth_napi_enable_range(dev, 0..dev.real_num_rx_queues(), rtnl)?;
             if let Some(peer) = peer {
                 peer.set_xdp_redirect_target(true, rtnl);
             }
@@ -786,7 +883,7 @@ impl Driver for Veth {
             if let Some(peer) = peer {
                 peer.set_xdp_redirect_target(false, rtnl);
             }
-            dev.napi_del_range(0..dev.num_rx_queues(), rtnl);
+            veth_napi_del_range(dev, 0..dev.num_rx_queues(), rtnl);
         }
         Ok(())
     }

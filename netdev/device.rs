@@ -412,7 +412,7 @@ impl<T: Driver> Device<T> {
         }
     }
 
-    pub(super) fn rx_queue_range(&self, range: Range<u32>) -> &[RxQueue<T>] {
+    pub(crate) fn rx_queue_range(&self, range: Range<u32>) -> &[RxQueue<T>] {
         let queues = self.rx_queues();
         let end = (range.end as usize).min(queues.len());
         let start = (range.start as usize).min(end);

@@ -8,15 +8,12 @@
 //! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
 //! [`include/linux/ptr_ring.h`](srctree/include/linux/ptr_ring.h).
 
-use super::{
-    bindings, rcu, skbf, xdp, Adapter, Device, Driver, RingItem, Rtnl, RxSkBuff, RxqXdp, SkBuff,
-};
+use super::{bindings, rcu, ring, skbf, Adapter, Device, Driver, RingEntry, Rtnl, RxqXdp, SkBuff};
 use core::{
     cell::UnsafeCell,
     marker::PhantomData,
-    ops::Range,
     ptr::{self, NonNull},
-    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
+    sync::atomic::{AtomicBool, AtomicPtr, AtomicU8, AtomicUsize, Ordering},
 };
 use kernel::{
     alloc::{flags::__GFP_ZERO, KVVec},
@@ -28,125 +25,44 @@ use kernel::{
 };
 
 impl<T: Driver> Device<T> {
-    /// Adds a NAPI context to each receive queue of `range` that has none,
-    /// makes its ring of `ring_size` entries (and a page pool of as many
-    /// pages) and enables it; then the peer's transmit path may fill the
-    /// ring (the kernel objects of veth.c's `veth_napi_enable_range`; the
-    /// size is the driver's: veth's `VETH_RING_SIZE`). `EINVAL` for a
-    /// size of 0 or above `i32::MAX`. On failure, no
-    /// queue of `range` is changed. Only for a running device
-    /// (`ENETDOWN` otherwise): closing it takes NAPI down again (the
-    /// `ndo_stop` trampoline makes sure of it), so no context outlives the
-    /// device's queues.
-    /// A driver without [`Driver::poll`] cannot call it (a build error).
-    pub(crate) fn napi_enable_range(
-        &self,
-        range: Range<u32>,
-        ring_size: u32,
-        _rtnl: &Rtnl,
-    ) -> Result {
-        build_assert!(T::HAS_POLL, "NAPI needs the driver's poll operation");
-        let ring_len = c_int::try_from(ring_size).map_err(|_| EINVAL)?;
-        if ring_len == 0 {
-            return Err(EINVAL);
-        }
-        if !self.is_running() {
-            return Err(ENETDOWN);
-        }
-        let queues = self.rx_queue_range(range);
-        let mut result = Ok(());
-        for rq in queues.iter().filter(|rq| !rq.is_on()) {
-            // Only this function, under RTNL, adds contexts.
-            // SAFETY: The queue belongs to this valid device, its NAPI context
-            // is not added (`napi_on` is null); the trampoline serves `T`.
-            unsafe {
-                bindings::veth_rs_netif_napi_add(
-                    self.as_raw(),
-                    rq.napi.get(),
-                    Some(Adapter::<T>::poll_callback),
-                )
-            };
-            // SAFETY: The ring of a queue whose NAPI is off is unused.
-            let err = unsafe { bindings::veth_rs_ptr_ring_init(rq.ring.get(), ring_len) };
-            if let Err(e) = to_result(err).and_then(|()| {
-                rq.page_pool_create(ring_size).inspect_err(|_| {
-                    // SAFETY: Made just above, never used.
-                    unsafe { bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), None) }
-                })
-            }) {
-                // SAFETY: Added just above and never enabled.
-                unsafe { bindings::veth_rs_netif_napi_del(rq.napi.get()) };
-                result = Err(e);
-                break;
-            }
-            rq.ring_live.store(true, Ordering::Relaxed);
-        }
-        // Undo the queues made so far, or enable them all.
-        for rq in queues
-            .iter()
-            .filter(|rq| !rq.is_on() && rq.ring_live.load(Ordering::Relaxed))
-        {
-            if result.is_err() {
-                // SAFETY: Made above, never enabled, never published.
-                unsafe {
-                    bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), Some(xdp::free_ring_entry));
-                    bindings::veth_rs_netif_napi_del(rq.napi.get());
-                }
-                rq.page_pool_destroy();
-                rq.ring_live.store(false, Ordering::Relaxed);
-            } else {
-                // SAFETY: Added above; not enabled yet.
-                unsafe { bindings::napi_enable(rq.napi.get()) };
-                // INVARIANT: Added, enabled, with its ring made.
-                rq.napi_on.store(rq.napi.get(), Ordering::Release);
-            }
-        }
-        result
-    }
-
-    /// Disables and deletes the NAPI context of each receive queue of
-    /// `range` that has one, waits for transmitters still using them, then
-    /// frees their rings and what is left in them (veth.c's
-    /// `veth_napi_del_range`).
-    pub(crate) fn napi_del_range(&self, range: Range<u32>, _rtnl: &Rtnl) {
-        let queues = self.rx_queue_range(range);
+    /// Takes NAPI down on every receive queue: what a closed device must
+    /// not keep, whatever its driver did (the `ndo_stop` trampoline calls
+    /// it after the driver's `stop`; nothing to do if that took it down).
+    pub(super) fn napi_teardown(&self, rtnl: &Rtnl) {
+        let queues = self.rx_queues();
         let mut any = false;
         for rq in queues {
-            if !rq.is_on() {
-                continue;
-            }
-            any = true;
-            // INVARIANT: Unpublished first: new transmitters use the
-            // backlog from now on.
-            rq.napi_on.store(ptr::null_mut(), Ordering::Release);
-            rq.xdp.withdraw_prog();
-            // SAFETY: The context was added and enabled by
-            // `napi_enable_range`; RTNL serialises us with it.
-            unsafe {
-                bindings::napi_disable(rq.napi.get());
-                bindings::veth_rs_netif_napi_del(rq.napi.get());
-            }
+            any |= rq.napi_disable(rtnl);
         }
-        if !any {
-            return;
+        if any {
+            synchronize_net(rtnl);
         }
-        // Transmitters that saw a published context did so under RCU.
-        // SAFETY: No preconditions; RTNL may be held.
-        unsafe { bindings::synchronize_net() };
-        for rq in queues
-            .iter()
-            .filter(|rq| !rq.is_on() && rq.ring_live.load(Ordering::Relaxed))
-        {
-            rq.notify_masked.store(false, Ordering::Relaxed);
-            // SAFETY: The ring is initialised (`ring_live`) and nobody
-            // produces into or consumes from it any more.
-            unsafe {
-                bindings::veth_rs_ptr_ring_cleanup(rq.ring.get(), Some(xdp::free_ring_entry))
-            };
-            rq.page_pool_destroy();
-            rq.ring_live.store(false, Ordering::Relaxed);
+        for rq in queues {
+            rq.napi_release(rtnl);
         }
     }
+}
+
+/// Waits until every RCU read-side section running now has ended
+/// (`synchronize_net`: expedited under RTNL), so that what was unpublished
+/// before (a queue's NAPI, its program) is seen by nobody any more.
+pub(crate) fn synchronize_net(_rtnl: &Rtnl) {
+    // SAFETY: No preconditions; RTNL may be held, we may sleep.
+    unsafe { bindings::synchronize_net() }
+}
+
+/// The NAPI states of a receive queue (`RxQueue::state`), changed under
+/// RTNL only.
+mod nstate {
+    /// No NAPI context, no ring (all-zero: the state of a new queue).
+    pub(super) const OFF: u8 = 0;
+    /// Context added, ring and page pool made; not enabled, not published.
+    pub(super) const ADDED: u8 = 1;
+    /// Enabled and published (`napi_on` set): transmitters fill the ring.
+    pub(super) const ON: u8 = 2;
+    /// Unpublished, disabled and deleted; the ring and the page pool are
+    /// to be freed once the grace period of `RxQueue::gp` has passed.
+    pub(super) const DISABLED: u8 = 3;
 }
 
 /// The receive queues of a device, allocated by `ndo_init` and freed by
@@ -201,7 +117,9 @@ impl<T: Driver> RqTable<T> {
             let q = unsafe { base.add(index) };
             // SAFETY: `q` is valid for writes and aligned (from the
             // buffer). Every other field is valid all-zero: `Opaque`s, null
-            // `AtomicPtr`s, `false` `AtomicBool`s and `RxqXdp` (the same).
+            // `AtomicPtr`s, `false` `AtomicBool`s, the `OFF` state, a
+            // cookie that nothing waits for in `OFF`, and `RxqXdp` (the
+            // same).
             unsafe {
                 (&raw mut (*q).dev).write(dev.as_raw());
                 (&raw mut (*q).index).write(index as u32);
@@ -249,10 +167,13 @@ impl<T: Driver> RqTable<T> {
 /// # Invariants
 ///
 /// `napi` is the first field, so the poll trampoline finds the queue from
-/// it. `napi_on` is null or points to `napi`; it is non-null only while
-/// `napi` is added and enabled and `ring` is initialised, and is set and
-/// cleared only under RTNL. `ring_live` says whether `ring` is initialised
-/// (and must be cleaned up); it changes only under RTNL.
+/// it. `state` is one of [`nstate`]'s and changes only under RTNL: `napi`
+/// is added in `ADDED` and `ON`, enabled in `ON` only; `ring` (of
+/// `T::RingItem` entries) and the page pool exist in every state but
+/// `OFF`. `napi_on` is null or points to `napi`, and is non-null exactly
+/// in `ON`. `gp` is the RCU grace-period cookie taken when something
+/// readers find under RCU was last unpublished (`napi_on`, the program):
+/// what they used is freed only once that grace period has passed.
 ///
 /// The fields without an alignment of their own come right after `napi`,
 /// before the cache-line aligned `ring` and `xdp`, so that they fill the
@@ -268,8 +189,9 @@ pub(crate) struct RxQueue<T: Driver> {
     napi: Opaque<bindings::napi_struct>,
     napi_on: AtomicPtr<bindings::napi_struct>,
     dev: *mut bindings::net_device,
+    gp: AtomicUsize,
     index: u32,
-    ring_live: AtomicBool,
+    state: AtomicU8,
     notify_masked: AtomicBool,
     drv: T::RqPriv,
     ring: Opaque<bindings::ptr_ring>,
@@ -325,6 +247,149 @@ impl<T: Driver> RxQueue<T> {
         !self.napi_on.load(Ordering::Relaxed).is_null()
     }
 
+    fn state(&self) -> u8 {
+        self.state.load(Ordering::Relaxed)
+    }
+
+    /// Notes that something readers find under RCU was just unpublished:
+    /// what they used may be freed after the grace period that starts now.
+    pub(super) fn unpublished(&self) {
+        // SAFETY: No preconditions.
+        let cookie = unsafe { bindings::get_state_synchronize_rcu() };
+        self.gp.store(cookie, Ordering::Relaxed);
+    }
+
+    /// Waits for the grace period of the last [`RxQueue::unpublished`],
+    /// unless it has passed (an explicit [`synchronize_net`] since then
+    /// makes this free).
+    pub(super) fn wait_unpublished(&self) {
+        // SAFETY: A cookie of `get_state_synchronize_rcu`; we may sleep
+        // (RTNL is held by the callers, in process context).
+        unsafe { bindings::cond_synchronize_rcu(self.gp.load(Ordering::Relaxed)) }
+    }
+
+    /// Adds the queue's NAPI context and makes its ring of `ring_size`
+    /// entries and a page pool of as many pages (one queue of veth.c's
+    /// `veth_napi_enable_range`; the size is the driver's: veth's
+    /// `VETH_RING_SIZE`), not enabled yet: [`RxQueue::napi_enable`] does
+    /// that, [`RxQueue::napi_release`] undoes it. Nothing to do if the
+    /// queue has its context already. `EINVAL` for a size of 0 or above
+    /// `i32::MAX`; only for a running device (`ENETDOWN` otherwise):
+    /// closing it takes NAPI down again (the `ndo_stop` trampoline makes
+    /// sure of it), so no context outlives the device's queues. On
+    /// failure, the queue is left as it was.
+    /// A driver without [`Driver::poll`] cannot call it (a build error).
+    pub(crate) fn napi_add(&self, ring_size: u32, rtnl: &Rtnl) -> Result {
+        build_assert!(T::HAS_POLL, "NAPI needs the driver's poll operation");
+        let ring_len = c_int::try_from(ring_size).map_err(|_| EINVAL)?;
+        if ring_len == 0 {
+            return Err(EINVAL);
+        }
+        match self.state() {
+            nstate::ADDED | nstate::ON => return Ok(()),
+            nstate::DISABLED => self.napi_release(rtnl),
+            _ => {}
+        }
+        if !self.dev().is_running() {
+            return Err(ENETDOWN);
+        }
+        // SAFETY: The queue belongs to a valid device; its NAPI context is
+        // not added (`OFF`); the trampoline serves `T`.
+        unsafe {
+            bindings::veth_rs_netif_napi_add(
+                self.dev,
+                self.napi.get(),
+                Some(Adapter::<T>::poll_callback),
+            )
+        };
+        // SAFETY: The ring of an `OFF` queue is not initialised and unused.
+        let err = unsafe { bindings::veth_rs_ptr_ring_init(self.ring.get(), ring_len) };
+        if let Err(e) = to_result(err).and_then(|()| {
+            self.page_pool_create(ring_size).inspect_err(|_| {
+                // SAFETY: Made just above, never used.
+                unsafe { bindings::veth_rs_ptr_ring_cleanup(self.ring.get(), None) }
+            })
+        }) {
+            // SAFETY: Added just above and never enabled.
+            unsafe { bindings::veth_rs_netif_napi_del(self.napi.get()) };
+            return Err(e);
+        }
+        // INVARIANT: Added, with its ring and page pool.
+        self.state.store(nstate::ADDED, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Enables the NAPI context that [`RxQueue::napi_add`] added, and
+    /// publishes it: transmitters fill the ring from now on. Nothing to do
+    /// in any other state.
+    pub(crate) fn napi_enable(&self, _rtnl: &Rtnl) {
+        if self.state() != nstate::ADDED {
+            return;
+        }
+        // SAFETY: Added (`ADDED`), not enabled.
+        unsafe { bindings::napi_enable(self.napi.get()) };
+        // INVARIANT: Added, enabled, with its ring made.
+        self.napi_on.store(self.napi.get(), Ordering::Release);
+        self.state.store(nstate::ON, Ordering::Relaxed);
+    }
+
+    /// Unpublishes the queue's NAPI context and program (new transmitters
+    /// use the backlog from now on), disables and deletes the context;
+    /// the ring is freed by [`RxQueue::napi_release`], after a grace
+    /// period. Whether NAPI was on.
+    pub(crate) fn napi_disable(&self, _rtnl: &Rtnl) -> bool {
+        if self.state() != nstate::ON {
+            return false;
+        }
+        // INVARIANT: Unpublished first, then the grace period noted.
+        self.napi_on.store(ptr::null_mut(), Ordering::Release);
+        self.xdp.withdraw_prog();
+        self.unpublished();
+        // SAFETY: The context was added and enabled (`ON`); RTNL serialises
+        // us with `napi_add` and `napi_enable`.
+        unsafe {
+            bindings::napi_disable(self.napi.get());
+            bindings::veth_rs_netif_napi_del(self.napi.get());
+        }
+        self.state.store(nstate::DISABLED, Ordering::Relaxed);
+        true
+    }
+
+    /// Frees the ring, with what is left in it, and the page pool of a
+    /// queue that [`RxQueue::napi_disable`] took down (waiting first for
+    /// the grace period since then, if a [`synchronize_net`] did not), or
+    /// undoes a [`RxQueue::napi_add`] never enabled. Nothing to do in any
+    /// other state.
+    pub(crate) fn napi_release(&self, _rtnl: &Rtnl) {
+        match self.state() {
+            nstate::ADDED => {
+                // SAFETY: Added, never enabled nor published: nobody used
+                // the ring, which holds nothing.
+                unsafe {
+                    bindings::veth_rs_ptr_ring_cleanup(self.ring.get(), None);
+                    bindings::veth_rs_netif_napi_del(self.napi.get());
+                }
+            }
+            nstate::DISABLED => {
+                // Transmitters that saw the context on did so under RCU.
+                self.wait_unpublished();
+                self.notify_masked.store(false, Ordering::Relaxed);
+                // SAFETY: The ring is initialised; nobody produces into or
+                // consumes from it any more: its entries are `T::RingItem`s.
+                unsafe {
+                    bindings::veth_rs_ptr_ring_cleanup(
+                        self.ring.get(),
+                        Some(ring::free_entry::<T::RingItem>),
+                    )
+                };
+            }
+            _ => return,
+        }
+        self.page_pool_destroy();
+        // INVARIANT: Context deleted, ring and pool freed.
+        self.state.store(nstate::OFF, Ordering::Relaxed);
+    }
+
     /// The queue's NAPI side, if NAPI is on (`rcu_access_pointer(rq->napi)`),
     /// for a transmitter under RCU.
     pub(crate) fn napi<'a>(&'a self, _rcu: &'a rcu::Guard) -> Option<NapiRx<'a, T>> {
@@ -369,17 +434,18 @@ impl<T: Driver> NapiRx<'_, T> {
         self.0
     }
 
-    /// Puts `skb` into the queue's ring (`ptr_ring_produce`), or gives it
+    /// Puts `item` into the queue's ring (`ptr_ring_produce`), or gives it
     /// back if the ring is full.
-    pub(crate) fn produce(&self, skb: RxSkBuff) -> core::result::Result<(), RxSkBuff> {
-        let raw = skb.as_ptr();
+    #[inline]
+    pub(crate) fn produce(&self, item: T::RingItem) -> core::result::Result<(), T::RingItem> {
+        let p = item.into_ptr();
         // SAFETY: By the type invariant the ring is initialised; the
-        // producer lock serialises producers.
-        if unsafe { bindings::veth_rs_ptr_ring_produce(self.0.ring.get(), raw.cast()) } == 0 {
-            core::mem::forget(skb);
+        // producer lock serialises producers. Its entries are `T::RingItem`.
+        if unsafe { bindings::veth_rs_ptr_ring_produce(self.0.ring.get(), p.as_ptr()) } == 0 {
             Ok(())
         } else {
-            Err(skb)
+            // SAFETY: The ring did not take the entry, which is still ours.
+            Err(unsafe { T::RingItem::from_ptr(p) })
         }
     }
 
@@ -405,13 +471,13 @@ impl<T: Driver> NapiRx<'_, T> {
 /// only way to return from it is [`Napi::complete`]:
 ///
 /// ```no_run
-/// use crate::netdev::{Driver, Napi, PollDone, RingItem};
+/// use crate::netdev::{Driver, Napi, PollDone, RxSkBuff};
 ///
-/// fn poll<'a, T: Driver>(mut napi: Napi<'a, T>) -> PollDone<'a> {
-///     while let Some(item) = napi.consume() {
-///         if let RingItem::Skb(skb) = item {
-///             napi.gro_receive(skb);
-///         }
+/// fn poll<'a, T: Driver<RingItem = RxSkBuff>>(mut napi: Napi<'a, T>) -> PollDone<'a> {
+///     while let Some(skb) = napi.consume() {
+///         let mut skb = skb.into_skb();
+///         skb.prepare_for_gro();
+///         napi.gro_receive(skb);
 ///     }
 ///     napi.complete()
 /// }
@@ -461,11 +527,11 @@ impl<'a, T: Driver> Napi<'a, T> {
         self.rq
     }
 
-    /// Takes the next skb or frame out of the ring (`__ptr_ring_consume`),
+    /// Takes the next entry out of the ring (`__ptr_ring_consume`),
     /// counting it as a unit of work; `None` once the ring is empty or the
     /// budget used up.
     #[inline]
-    pub(crate) fn consume(&mut self) -> Option<RingItem> {
+    pub(crate) fn consume(&mut self) -> Option<T::RingItem> {
         if self.done >= self.budget {
             return None;
         }
@@ -475,8 +541,9 @@ impl<'a, T: Driver> Napi<'a, T> {
         let p = NonNull::new(p)?;
         // INVARIANT: `done` was below the budget.
         self.done += 1;
-        // SAFETY: The ring owned the entry and gives it to us.
-        Some(unsafe { xdp::ring_item(p) })
+        // SAFETY: The ring owned the entry, a `T::RingItem`, and gives it
+        // to us.
+        Some(unsafe { T::RingItem::from_ptr(p) })
     }
 
     /// The work done so far: the number of items taken out of the ring.

@@ -12,8 +12,8 @@
 use super::{
     bindings, features, ifla, state, xdp, Attrs, BpfProg, Channels, Device, DrvInfo, ExtAck,
     LinkDevice, LinkOps, LinkSettings, Linked, Napi, Net, NewLinkParams, Policy, PollDone,
-    PrivArea, RqTable, Rtnl, RxQueue, SetupDevice, SkBuff, SsetCount, Stats64, Strings, TxStatus,
-    UnregisterList, XdpFrames,
+    PrivArea, RingEntry, RqTable, Rtnl, RxQueue, SetupDevice, SkBuff, SsetCount, Stats64, Strings,
+    TxStatus, UnregisterList, XdpFrames,
 };
 use core::{
     marker::PhantomData,
@@ -48,7 +48,7 @@ use kernel::{
 /// ```no_run
 /// use crate::netdev::{
 ///     state::Registered, Device, Driver, ExtAck, LinkDevice, LinkOps, Linked, NewLinkParams, Policy,
-///     Rtnl, SetupDevice, SkBuff, TxStatus,
+///     Rtnl, RxSkBuff, SetupDevice, SkBuff, TxStatus,
 /// };
 ///
 /// struct Sink;
@@ -57,6 +57,7 @@ use kernel::{
 /// impl Driver for Sink {
 ///     type Priv = ();
 ///     type RqPriv = ();
+///     type RingItem = RxSkBuff;
 ///     const MAX_TYPE: usize = 0;
 ///     const PEER_TYPE: u16 = 0;
 ///     const POLICY: &'static [Policy] = &[Policy::NONE];
@@ -97,6 +98,12 @@ pub(crate) trait Driver: Sized + 'static {
     /// The driver's data of each receive queue, made with `Default` by
     /// `ndo_init`; it must not need dropping either.
     type RqPriv: Default + Sync;
+
+    /// What the rings of the receive queues hold while NAPI is on: filled
+    /// by [`NapiRx::produce`], taken by [`Napi::consume`] in [`Driver::poll`]
+    /// (veth: `OneOf<RxSkBuff, XdpFrame>`, its peer's skbs and XDP frames).
+    /// A driver without NAPI names any, e.g. `RxSkBuff`.
+    type RingItem: RingEntry;
 
     /// Highest attribute number of IFLA_INFO_DATA.
     const MAX_TYPE: usize;
@@ -673,7 +680,7 @@ impl<T: Driver> Adapter<T> {
         napi: *mut bindings::napi_struct,
         budget: c_int,
     ) -> c_int {
-        // SAFETY: Only `napi_enable_range` adds contexts with this poll
+        // SAFETY: Only `RxQueue::napi_add` adds contexts with this poll
         // function, each the first field of a live `RxQueue<T>` (repr(C)).
         let rq = unsafe { &*napi.cast::<RxQueue<T>>() };
         // INVARIANT: NAPI calls poll only on an enabled context that is
@@ -753,7 +760,7 @@ impl<T: Driver> Adapter<T> {
         // destructor frees the queues, and the core deletes the contexts
         // still listed only after that. A no-op if the driver took them
         // down already.
-        dev.napi_del_range(0..dev.num_rx_queues(), &rtnl);
+        dev.napi_teardown(&rtnl);
         from_result(|| result.map(|()| 0))
     }
 

@@ -139,12 +139,6 @@ impl RxSkBuff {
         Self(SkBuff(ptr))
     }
 
-    /// The skb, still owned by this value.
-    #[inline]
-    pub(super) fn as_ptr(&self) -> *mut bindings::sk_buff {
-        self.0 .0.as_ptr()
-    }
-
     /// Queues the skb to the backlog of the current CPU (`__netif_rx`);
     /// BHs are disabled in ndo_start_xmit, as it needs.
     pub(crate) fn netif_rx(self) -> core::result::Result<(), Dropped> {
@@ -155,6 +149,21 @@ impl RxSkBuff {
         } else {
             Err(Dropped)
         }
+    }
+
+    /// Gives up the skb as a pointer that [`RxSkBuff::from_raw`] takes back.
+    #[inline]
+    pub(super) fn into_nonnull(self) -> NonNull<bindings::sk_buff> {
+        let p = self.0 .0;
+        core::mem::forget(self);
+        p
+    }
+
+    /// The skb as the receive side handles it (its ethernet header pulled,
+    /// `skb->protocol` set).
+    #[inline]
+    pub(crate) fn into_skb(self) -> SkBuff {
+        self.0
     }
 
     /// Puts the ethernet header back (`__skb_push`), to give the skb back

@@ -8,11 +8,12 @@
 //! C headers: [`include/net/xdp.h`](srctree/include/net/xdp.h),
 //! [`include/linux/filter.h`](srctree/include/linux/filter.h).
 
-use super::{bindings, features, skbf, Device, Driver, Napi, NapiRx, Rtnl, RxQueue, SkBuff};
+use super::{
+    bindings, features, skbf, Device, Driver, HoldsFrames, Napi, NapiRx, Rtnl, RxQueue, SkBuff,
+};
 use core::{
     marker::PhantomData,
-    mem::MaybeUninit,
-    ops::Range,
+    mem::{ManuallyDrop, MaybeUninit},
     ptr::{self, NonNull},
     sync::atomic::{AtomicBool, AtomicPtr, Ordering},
 };
@@ -79,8 +80,6 @@ pub(super) struct RxqXdp {
     mem: Opaque<bindings::xdp_mem_info>,
     /// Whether `rxq` is registered; under RTNL.
     reg: AtomicBool,
-    /// Registered by the current `xdp_rxq_reg_range` call (for its undo).
-    reg_new: AtomicBool,
     /// Page pool for the copies of skbs that XDP cannot run on in place;
     /// exists while NAPI is on.
     page_pool: AtomicPtr<bindings::page_pool>,
@@ -92,10 +91,6 @@ impl RxqXdp {
         self.prog.store(ptr::null_mut(), Ordering::Release);
     }
 }
-
-/// Tag of a frame pointer in a receive ring, whose other entries are skbs
-/// (veth.c's `VETH_XDP_FLAG`): both are at least 2-aligned.
-const FRAME_TAG: usize = 1;
 
 /// An owned reference to a BPF program, put on drop (`bpf_prog_put`).
 ///
@@ -161,9 +156,31 @@ pub(crate) struct XdpFrame(NonNull<bindings::xdp_frame>);
 
 impl XdpFrame {
     fn into_raw(self) -> *mut bindings::xdp_frame {
-        let p = self.0.as_ptr();
+        self.into_nonnull().as_ptr()
+    }
+
+    /// Gives up the frame as a pointer that [`XdpFrame::from_nonnull`]
+    /// takes back.
+    #[inline]
+    pub(super) fn into_nonnull(self) -> NonNull<bindings::xdp_frame> {
+        let p = self.0;
         core::mem::forget(self);
         p
+    }
+
+    /// # Safety
+    ///
+    /// `p` is a valid frame whose ownership the caller gives away.
+    #[inline]
+    pub(super) unsafe fn from_nonnull(p: NonNull<bindings::xdp_frame>) -> Self {
+        // INVARIANT: By the function's safety requirements.
+        Self(p)
+    }
+
+    /// The frame's pointer; the frame stays owned by `self`.
+    #[inline]
+    pub(super) fn as_nonnull(&self) -> NonNull<bindings::xdp_frame> {
+        self.0
     }
 
     /// Length of the packet, fragments included (`xdp_get_frame_len`).
@@ -326,14 +343,6 @@ pub(crate) enum XdpVerdict<P> {
     Freed,
 }
 
-/// An item of a receive ring.
-pub(crate) enum RingItem {
-    /// From the peer's `ndo_start_xmit`.
-    Skb(SkBuff),
-    /// From `ndo_xdp_xmit` or the peer's `XDP_TX`.
-    Frame(XdpFrame),
-}
-
 /// The XDP buffer of this module (veth.c's `struct veth_xdp_buff`): the
 /// skb it was made from, if any, follows it, for the metadata kfuncs.
 #[repr(C)]
@@ -351,45 +360,10 @@ impl SkbXdpBuff {
     }
 }
 
-/// Frees what a receive ring still holds: skbs and tagged frames.
-///
-/// # Safety
-///
-/// `ptr` is an entry of a ring of this module, which the caller gives up.
-pub(super) unsafe extern "C" fn free_ring_entry(ptr: *mut c_void) {
-    let addr = ptr as usize;
-    if addr & FRAME_TAG != 0 {
-        // SAFETY: A tagged entry is a frame that the ring owned.
-        unsafe { bindings::xdp_return_frame((addr & !FRAME_TAG) as *mut bindings::xdp_frame) }
-    } else {
-        // SAFETY: Other entries are skbs that the ring owned.
-        unsafe { bindings::veth_rs_kfree_skb(ptr.cast()) }
-    }
-}
-
-/// Converts a ring entry into what it holds.
-///
-/// # Safety
-///
-/// `p` is a non-null entry consumed from a ring of this module; the caller
-/// owns it.
-pub(super) unsafe fn ring_item(p: NonNull<c_void>) -> RingItem {
-    let addr = p.as_ptr() as usize;
-    if addr & FRAME_TAG != 0 {
-        // SAFETY: Tagged entries are owned frames, the tag cleared.
-        RingItem::Frame(XdpFrame(unsafe {
-            NonNull::new_unchecked((addr & !FRAME_TAG) as *mut bindings::xdp_frame)
-        }))
-    } else {
-        // SAFETY: Other entries are skbs that the ring owned.
-        RingItem::Skb(unsafe { SkBuff::from_raw(p.cast()) })
-    }
-}
-
 impl<T: Driver> Device<T> {
     /// Installs `prog` as the device's XDP program (`NULL` removes it);
     /// returns the program it replaces. Receive queues use the device's
-    /// program once [`Device::xdp_publish_range`] gives it to them.
+    /// program once [`RxQueue::xdp_publish`] gives it to them.
     pub(crate) fn xdp_prog_replace(&self, prog: Option<BpfProg>, _rtnl: &Rtnl) -> Option<BpfProg> {
         let new = prog.map_or(ptr::null_mut(), BpfProg::into_raw);
         let old = self.area().xdp_prog.swap(new, Ordering::AcqRel);
@@ -410,112 +384,6 @@ impl<T: Driver> Device<T> {
     /// Whether the device has an XDP program (veth.c's `_xdp_prog`).
     pub(crate) fn has_xdp_prog(&self, _rtnl: &Rtnl) -> bool {
         !self.area().xdp_prog.load(Ordering::Relaxed).is_null()
-    }
-
-    /// Gives the receive queues of `range` the device's current program
-    /// (none if it has none); pollers see it from their next poll. Queues
-    /// must have NAPI on and their rxq info registered to get a program.
-    pub(crate) fn xdp_publish_range(&self, range: Range<u32>, _rtnl: &Rtnl) {
-        let prog = self.area().xdp_prog.load(Ordering::Relaxed);
-        for rq in self.rx_queue_range(range) {
-            let p = if rq.is_on() && rq.xdp.reg.load(Ordering::Relaxed) {
-                prog
-            } else {
-                ptr::null_mut()
-            };
-            // INVARIANT: The device holds a reference on `prog` until a
-            // replacement is published; the put is RCU-deferred, and a
-            // queue's program is only read by its poll, under RCU.
-            rq.xdp.prog.store(p, Ordering::Release);
-        }
-    }
-
-    /// Whether the rxq info of queue 0 is registered (XDP set up).
-    pub(crate) fn xdp_rxq_registered(&self) -> bool {
-        self.rx_queues()
-            .first()
-            .is_some_and(|rq| rq.xdp.reg.load(Ordering::Relaxed))
-    }
-
-    /// Registers the `xdp_rxq_info` of each queue of `range` that has NAPI
-    /// on, with the page-shared memory model (veth.c's
-    /// `veth_enable_xdp_range`). On failure, nothing of `range` changes.
-    pub(crate) fn xdp_rxq_reg_range(&self, range: Range<u32>, _rtnl: &Rtnl) -> Result {
-        let queues = self.rx_queue_range(range);
-        let mut result = Ok(());
-        let mut done = 0;
-        for rq in queues {
-            if rq.xdp.reg.load(Ordering::Relaxed) {
-                done += 1;
-                continue;
-            }
-            if !rq.is_on() {
-                result = Err(EINVAL);
-                break;
-            }
-            let rxq = rq.xdp.rxq.get();
-            // SAFETY: The queue's NAPI context is added; its rxq info is
-            // unregistered and used by nobody; RTNL serialises us.
-            let err = unsafe {
-                bindings::veth_rs_xdp_rxq_info_reg(
-                    rxq,
-                    self.as_raw(),
-                    rq.index(),
-                    bindings::veth_rs_napi_id(rq.napi_ptr()),
-                )
-            };
-            if let Err(e) = to_result(err) {
-                result = Err(e);
-                break;
-            }
-            // SAFETY: Registered just above.
-            let err = unsafe {
-                bindings::xdp_rxq_info_reg_mem_model(
-                    rxq,
-                    bindings::xdp_mem_type_MEM_TYPE_PAGE_SHARED,
-                    ptr::null_mut(),
-                )
-            };
-            if let Err(e) = to_result(err) {
-                // SAFETY: Registered above.
-                unsafe { bindings::xdp_rxq_info_unreg(rxq) };
-                result = Err(e);
-                break;
-            }
-            // Save the memory model: the frame path overwrites it.
-            // SAFETY: Nobody else uses the rxq info yet.
-            unsafe { *rq.xdp.mem.get() = (*rxq).mem };
-            rq.xdp.reg.store(true, Ordering::Relaxed);
-            rq.xdp.reg_new.store(true, Ordering::Relaxed);
-            done += 1;
-        }
-        for rq in &queues[..done] {
-            if rq.xdp.reg_new.swap(false, Ordering::Relaxed) && result.is_err() {
-                rq.unreg_rxq();
-            }
-        }
-        result
-    }
-
-    /// Unregisters the `xdp_rxq_info` of the queues of `range` (veth.c's
-    /// `veth_disable_xdp_range`), after their programs are withdrawn and
-    /// current polls are done.
-    pub(crate) fn xdp_rxq_unreg_range(&self, range: Range<u32>, rtnl: &Rtnl) {
-        let queues = self.rx_queue_range(range.clone());
-        if !queues.iter().any(|rq| rq.xdp.reg.load(Ordering::Relaxed)) {
-            return;
-        }
-        for rq in queues {
-            rq.xdp.prog.store(ptr::null_mut(), Ordering::Release);
-        }
-        let _ = rtnl;
-        // SAFETY: No preconditions; RTNL may be held.
-        unsafe { bindings::synchronize_net() };
-        for rq in queues {
-            if rq.xdp.reg.load(Ordering::Relaxed) {
-                rq.unreg_rxq();
-            }
-        }
     }
 
     /// The device's MTU.
@@ -579,11 +447,106 @@ impl<T: Driver> Device<T> {
 }
 
 impl<T: Driver> RxQueue<T> {
-    /// Unregisters the queue's rxq info, its memory model restored.
-    fn unreg_rxq(&self) {
+    /// Gives the queue its device's current program (none if the device
+    /// has none); its poll runs it from the next poll on. Only a queue
+    /// with NAPI on and its rxq info registered gets a program; any other
+    /// gets none.
+    pub(crate) fn xdp_publish(&self, _rtnl: &Rtnl) {
+        let prog = if self.is_on() && self.xdp.reg.load(Ordering::Relaxed) {
+            self.dev().area().xdp_prog.load(Ordering::Relaxed)
+        } else {
+            ptr::null_mut()
+        };
+        if prog.is_null() {
+            self.xdp_withdraw(_rtnl);
+            return;
+        }
+        // INVARIANT: The device holds a reference on `prog` until a
+        // replacement is published; the put is RCU-deferred, and a queue's
+        // program is only read by its poll, under RCU.
+        self.xdp.prog.store(prog, Ordering::Release);
+    }
+
+    /// Withdraws the queue's program: polls from their next one on run
+    /// none, and those running now may still use the rxq info until a
+    /// grace period has passed (see [`RxQueue::xdp_rxq_unreg`]). Whether
+    /// the queue had a program.
+    pub(crate) fn xdp_withdraw(&self, _rtnl: &Rtnl) -> bool {
+        let had = !self
+            .xdp
+            .prog
+            .swap(ptr::null_mut(), Ordering::Release)
+            .is_null();
+        if had {
+            self.unpublished();
+        }
+        had
+    }
+
+    /// Whether the queue's `xdp_rxq_info` is registered.
+    pub(crate) fn xdp_rxq_is_reg(&self) -> bool {
+        self.xdp.reg.load(Ordering::Relaxed)
+    }
+
+    /// Registers the queue's `xdp_rxq_info`, with the page-shared memory
+    /// model (one queue of veth.c's `veth_enable_xdp_range`). Nothing to do
+    /// if it is registered; `EINVAL` if the queue's NAPI is not on. On
+    /// failure, the queue is left as it was.
+    pub(crate) fn xdp_rxq_reg(&self, _rtnl: &Rtnl) -> Result {
+        if self.xdp.reg.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if !self.is_on() {
+            return Err(EINVAL);
+        }
         let rxq = self.xdp.rxq.get();
-        // SAFETY: Registered (`rxq_reg`), and nobody uses it any more:
-        // the callers withdrew the queue's program first.
+        // SAFETY: The queue's NAPI context is added; its rxq info is
+        // unregistered and used by nobody; RTNL serialises us.
+        let err = unsafe {
+            bindings::veth_rs_xdp_rxq_info_reg(
+                rxq,
+                self.dev_ptr(),
+                self.index(),
+                bindings::veth_rs_napi_id(self.napi_ptr()),
+            )
+        };
+        to_result(err)?;
+        // SAFETY: Registered just above.
+        let err = unsafe {
+            bindings::xdp_rxq_info_reg_mem_model(
+                rxq,
+                bindings::xdp_mem_type_MEM_TYPE_PAGE_SHARED,
+                ptr::null_mut(),
+            )
+        };
+        if let Err(e) = to_result(err) {
+            // SAFETY: Registered above, used by nobody.
+            unsafe { bindings::xdp_rxq_info_unreg(rxq) };
+            return Err(e);
+        }
+        // Save the memory model: the frame path overwrites it.
+        // SAFETY: Nobody else uses the rxq info yet.
+        unsafe { *self.xdp.mem.get() = (*rxq).mem };
+        self.xdp.reg.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Unregisters the queue's `xdp_rxq_info`, its memory model restored
+    /// (one queue of veth.c's `veth_disable_xdp_range`). The queue's
+    /// program is withdrawn first, and polls that may still use the rxq
+    /// info are waited for (no wait if a [`synchronize_net`] came after
+    /// the withdrawal). Nothing to do if it is not registered.
+    ///
+    /// [`synchronize_net`]: super::synchronize_net
+    pub(crate) fn xdp_rxq_unreg(&self, rtnl: &Rtnl) {
+        if !self.xdp.reg.load(Ordering::Relaxed) {
+            return;
+        }
+        self.xdp_withdraw(rtnl);
+        self.wait_unpublished();
+        let rxq = self.xdp.rxq.get();
+        // SAFETY: Registered, and nobody uses it any more: the program was
+        // withdrawn and its polls are over.
         unsafe {
             (*rxq).mem = *self.xdp.mem.get();
             bindings::xdp_rxq_info_unreg(rxq);
@@ -614,22 +577,31 @@ impl<T: Driver> RxQueue<T> {
     }
 }
 
-impl<T: Driver> NapiRx<'_, T> {
+impl<T: Driver> NapiRx<'_, T>
+where
+    T::RingItem: HoldsFrames,
+{
     /// Puts the frames not yet taken into the queue's ring, in order,
     /// until one is longer than `max_len` or the ring is full; returns how
     /// many it took (now owned by the ring).
     pub(crate) fn produce_frames(&self, frames: &XdpFrames<'_>, max_len: u32) -> u32 {
         let mut taken = 0;
         for i in frames.taken()..frames.n {
-            // SAFETY: By the invariant of `XdpFrames` the entry is valid.
-            let f = unsafe { *frames.ptr.add(i) };
-            // SAFETY: As above.
-            if unsafe { bindings::veth_rs_xdp_get_frame_len(f) } > max_len {
+            // SAFETY: By the invariant of `XdpFrames` the entry is a valid
+            // frame, still the caller's: borrowed here, never dropped.
+            let f = ManuallyDrop::new(XdpFrame(unsafe {
+                NonNull::new_unchecked(*frames.ptr.add(i))
+            }));
+            if f.len() > max_len {
                 break;
             }
-            let tagged = (f as usize | FRAME_TAG) as *mut c_void;
-            // SAFETY: By the invariant of `NapiRx` the ring is initialised.
-            if unsafe { bindings::veth_rs_ptr_ring_produce(self.queue().ring_ptr(), tagged) } != 0 {
+            let entry = T::RingItem::frame_entry(&f);
+            // SAFETY: By the invariant of `NapiRx` the ring is initialised;
+            // its entries are `T::RingItem`s, as `entry` is.
+            if unsafe {
+                bindings::veth_rs_ptr_ring_produce(self.queue().ring_ptr(), entry.as_ptr())
+            } != 0
+            {
                 break;
             }
             // INVARIANT: The ring owns the frame now.
