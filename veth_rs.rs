@@ -288,6 +288,8 @@ fn veth_xdp_verdict<P>(
 /// context and ring are made first, then all are enabled; on failure, no
 /// queue of `range` is changed.
 fn veth_napi_enable_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) -> Result {
+    // The queues are made on first use: a pair without GRO or XDP has none.
+    dev.make_rx_queues(rtnl)?;
     let queues = dev.rx_queue_range(range);
     for (i, rq) in queues.iter().enumerate() {
         if let Err(e) = rq.napi_add(VETH_RING_SIZE, rtnl) {

@@ -253,8 +253,8 @@ impl<T: Driver> Device<T> {
         &self.area().drv
     }
 
-    /// The device's receive queues, one per allocated rx queue (empty
-    /// before `ndo_init`).
+    /// The device's receive queues, one per allocated rx queue; empty
+    /// until [`Device::make_rx_queues`] made them.
     pub(crate) fn rx_queues(&self) -> &[RxQueue<T>] {
         self.area().rq.as_slice()
     }

@@ -13,10 +13,13 @@ use core::{
     cell::UnsafeCell,
     marker::PhantomData,
     ptr::{self, NonNull},
-    sync::atomic::{AtomicBool, AtomicPtr, AtomicU8, AtomicUsize, Ordering},
+    sync::atomic::{AtomicBool, AtomicPtr, AtomicU8, Ordering},
 };
 use kernel::{
-    alloc::{flags::__GFP_ZERO, KVVec},
+    alloc::{
+        flags::{GFP_KERNEL_ACCOUNT, __GFP_ZERO},
+        KVVec,
+    },
     error::to_result,
     ffi::c_int,
     prelude::*,
@@ -43,6 +46,16 @@ impl<T: Driver> Device<T> {
     }
 }
 
+impl<T: Driver> Device<T> {
+    /// Makes the device's receive queues if it has none yet: before the
+    /// first [`RxQueue::napi_add`], as the queues are made on first use
+    /// only (until then [`Device::rx_queues`] is empty). `ENOMEM` if the
+    /// table cannot be allocated.
+    pub(crate) fn make_rx_queues(&self, rtnl: &Rtnl) -> Result {
+        self.area().rq.make(self, rtnl)
+    }
+}
+
 /// Waits until every RCU read-side section running now has ended
 /// (`synchronize_net`: expedited under RTNL), so that what was unpublished
 /// before (a queue's NAPI, its program) is seen by nobody any more.
@@ -65,17 +78,21 @@ mod nstate {
     pub(super) const DISABLED: u8 = 3;
 }
 
-/// The receive queues of a device, allocated by `ndo_init` and freed by
-/// the device's destructor.
+/// The receive queues of a device: made on first use by
+/// [`Device::make_rx_queues`] (not by `ndo_init`, as veth.c's are: a
+/// device that never turns NAPI on, a pair without GRO or XDP, never pays
+/// for them), freed by the device's destructor.
 ///
 /// # Invariants
 ///
-/// `ptr` is null (`len` 0) or the buffer of a `KVVec` of `len` queues
-/// with capacity `cap`. It is written only by `ndo_init`, before the device
-/// is visible to anyone else, and by the destructor, when nobody can see
-/// the device any more.
+/// `ptr` is null (no queues yet) or the buffer of a `KVVec` of `len`
+/// queues with capacity `cap`, and once non-null it stays so until the
+/// destructor. `len` and `cap` are written only by `make`, under RTNL,
+/// before it publishes `ptr` (release), and by the destructor, when
+/// nobody can see the device any more: a reader that sees `ptr` non-null
+/// (acquire) reads them as `make` left them.
 pub(super) struct RqTable<T: Driver> {
-    ptr: UnsafeCell<*mut RxQueue<T>>,
+    ptr: AtomicPtr<RxQueue<T>>,
     len: UnsafeCell<usize>,
     cap: UnsafeCell<usize>,
 }
@@ -83,34 +100,38 @@ pub(super) struct RqTable<T: Driver> {
 impl<T: Driver> RqTable<T> {
     pub(super) fn new() -> Self {
         Self {
-            ptr: UnsafeCell::new(ptr::null_mut()),
+            ptr: AtomicPtr::new(ptr::null_mut()),
             len: UnsafeCell::new(0),
             cap: UnsafeCell::new(0),
         }
     }
 
+    #[inline]
     pub(super) fn as_slice(&self) -> &[RxQueue<T>] {
-        // SAFETY: By the type invariant the fields are not written while
-        // the device can be reached.
-        let (p, len) = unsafe { (*self.ptr.get(), *self.len.get()) };
+        let p = self.ptr.load(Ordering::Acquire);
         if p.is_null() {
             return &[];
         }
+        // SAFETY: `ptr` is published after `len` was written, and `len` is
+        // not written again while the device can be reached (invariant).
+        let len = unsafe { *self.len.get() };
         // SAFETY: By the type invariant `p` holds `len` initialised queues,
         // valid until the destructor, which runs after the last user.
         unsafe { core::slice::from_raw_parts(p, len) }
     }
 
-    /// # Safety
-    ///
-    /// Called once, from `ndo_init` of `dev`, the owner of `self`.
-    pub(super) unsafe fn alloc(&self, dev: &Device<T>) -> Result {
+    /// Makes the table of `dev`, the owner of `self`, if it has none.
+    fn make(&self, dev: &Device<T>, _rtnl: &Rtnl) -> Result {
+        if !self.ptr.load(Ordering::Relaxed).is_null() {
+            return Ok(());
+        }
         let n = dev.num_rx_queues() as usize;
-        // The table is made in place, as veth.c's `kvcalloc` does: zeroed
-        // memory is a valid queue but for `dev`, `index` and `drv`, which
-        // are written below; a queue built on the stack and moved in would
-        // cost a 960-byte build and copy per queue.
-        let mut v = KVVec::<RxQueue<T>>::with_capacity(n, GFP_KERNEL | __GFP_ZERO)?;
+        // The table is made in place, as veth.c's `kvcalloc` does (charged
+        // to the caller's memory cgroup as veth.c's): zeroed memory is a
+        // valid queue but for `dev`, `index` and `drv`, which are written
+        // below; a queue built on the stack and moved in would cost a
+        // 960-byte build and copy per queue.
+        let mut v = KVVec::<RxQueue<T>>::with_capacity(n, GFP_KERNEL_ACCOUNT | __GFP_ZERO)?;
         let base = v.as_mut_ptr();
         for index in 0..n {
             // SAFETY: `index < n <= capacity`, so `q` is in the buffer.
@@ -130,13 +151,15 @@ impl<T: Driver> RqTable<T> {
         // zeroed by `__GFP_ZERO`, with `dev`, `index` and `drv` written.
         unsafe { v.inc_len(n) };
         let (p, len, cap) = v.into_raw_parts();
-        // SAFETY: The caller guarantees that nobody else sees the device
-        // yet. INVARIANT: From `into_raw_parts` of a `KVVec`.
+        // SAFETY: `ptr` is null, so no reader looks at `len` and `cap`;
+        // RTNL serialises us with any other `make`.
         unsafe {
-            *self.ptr.get() = p;
             *self.len.get() = len;
             *self.cap.get() = cap;
         }
+        // INVARIANT: From `into_raw_parts` of a `KVVec`; `len` and `cap`
+        // written before.
+        self.ptr.store(p, Ordering::Release);
         Ok(())
     }
 
@@ -145,16 +168,14 @@ impl<T: Driver> RqTable<T> {
     /// Called from the destructor of the owning device, when nobody uses
     /// the device any more; every queue's NAPI context is deleted.
     pub(super) unsafe fn free(&self) {
-        // SAFETY: By the caller's guarantee nobody reads the fields.
-        let (p, len, cap) = unsafe { (*self.ptr.get(), *self.len.get(), *self.cap.get()) };
+        let p = self.ptr.swap(ptr::null_mut(), Ordering::Relaxed);
         if p.is_null() {
             return;
         }
+        // SAFETY: By the caller's guarantee nobody reads the fields.
+        let (len, cap) = unsafe { (*self.len.get(), *self.cap.get()) };
         // SAFETY: By the caller's guarantee.
-        unsafe {
-            *self.ptr.get() = ptr::null_mut();
-            *self.len.get() = 0;
-        }
+        unsafe { *self.len.get() = 0 };
         // SAFETY: By the type invariant these come from `into_raw_parts`.
         drop(unsafe { KVVec::from_raw_parts(p, len, cap) });
     }
@@ -171,7 +192,7 @@ impl<T: Driver> RqTable<T> {
 /// is added in `ADDED` and `ON`, enabled in `ON` only; `ring` (of
 /// `T::RingItem` entries) and the page pool exist in every state but
 /// `OFF`. `napi_on` is null or points to `napi`, and is non-null exactly
-/// in `ON`. `gp` is the RCU grace-period cookie taken when something
+/// in `ON`. `gp` is the RCU grace-period state taken when something
 /// readers find under RCU was last unpublished (`napi_on`, the program):
 /// what they used is freed only once that grace period has passed.
 ///
@@ -181,7 +202,7 @@ impl<T: Driver> RqTable<T> {
 /// bytes (it was 1,088 with `drv` last), and the table of a device with
 /// two queues fits a 2 KiB slab object as veth.c's does.
 ///
-/// The table is made from zeroed memory (`RqTable::alloc`): every field
+/// The table is made from zeroed memory (`RqTable::make`): every field
 /// but `dev`, `index` and `drv` must be valid all-zero, meaning "off"; a
 /// field added here must keep that.
 #[repr(C)]
@@ -189,7 +210,7 @@ pub(crate) struct RxQueue<T: Driver> {
     napi: Opaque<bindings::napi_struct>,
     napi_on: AtomicPtr<bindings::napi_struct>,
     dev: *mut bindings::net_device,
-    gp: AtomicUsize,
+    gp: Opaque<bindings::rcu_gp_seq>,
     index: u32,
     state: AtomicU8,
     notify_masked: AtomicBool,
@@ -210,7 +231,7 @@ impl<T: Driver> RxQueue<T> {
     /// The device the queue belongs to.
     pub(crate) fn dev(&self) -> &Device<T> {
         // The queue's table is freed only by the device's destructor.
-        // SAFETY: `dev` is the device whose `ndo_init` made the queue, and
+        // SAFETY: `dev` is the device whose table the queue is in, and
         // the device outlives the queue.
         unsafe { Device::from_raw(self.dev) }
     }
@@ -253,19 +274,19 @@ impl<T: Driver> RxQueue<T> {
 
     /// Notes that something readers find under RCU was just unpublished:
     /// what they used may be freed after the grace period that starts now.
-    pub(super) fn unpublished(&self) {
-        // SAFETY: No preconditions.
-        let cookie = unsafe { bindings::get_state_synchronize_rcu() };
-        self.gp.store(cookie, Ordering::Relaxed);
+    pub(super) fn unpublished(&self, _rtnl: &Rtnl) {
+        // SAFETY: `gp` is written and read only under RTNL.
+        unsafe { bindings::get_state_synchronize_rcu_full(self.gp.get()) }
     }
 
     /// Waits for the grace period of the last [`RxQueue::unpublished`],
-    /// unless it has passed (an explicit [`synchronize_net`] since then
-    /// makes this free).
-    pub(super) fn wait_unpublished(&self) {
-        // SAFETY: A cookie of `get_state_synchronize_rcu`; we may sleep
-        // (RTNL is held by the callers, in process context).
-        unsafe { bindings::cond_synchronize_rcu(self.gp.load(Ordering::Relaxed)) }
+    /// unless it has passed, normal or expedited (an explicit
+    /// [`synchronize_net`] since then makes this free).
+    pub(super) fn wait_unpublished(&self, _rtnl: &Rtnl) {
+        // SAFETY: `gp` holds a state of `get_state_synchronize_rcu_full`
+        // (or zeroes: a grace period long done); it is read and written
+        // only under RTNL; we may sleep (process context).
+        unsafe { bindings::cond_synchronize_rcu_full(self.gp.get()) }
     }
 
     /// Adds the queue's NAPI context and makes its ring of `ring_size`
@@ -337,14 +358,14 @@ impl<T: Driver> RxQueue<T> {
     /// use the backlog from now on), disables and deletes the context;
     /// the ring is freed by [`RxQueue::napi_release`], after a grace
     /// period. Whether NAPI was on.
-    pub(crate) fn napi_disable(&self, _rtnl: &Rtnl) -> bool {
+    pub(crate) fn napi_disable(&self, rtnl: &Rtnl) -> bool {
         if self.state() != nstate::ON {
             return false;
         }
         // INVARIANT: Unpublished first, then the grace period noted.
         self.napi_on.store(ptr::null_mut(), Ordering::Release);
         self.xdp.withdraw_prog();
-        self.unpublished();
+        self.unpublished(rtnl);
         // SAFETY: The context was added and enabled (`ON`); RTNL serialises
         // us with `napi_add` and `napi_enable`.
         unsafe {
@@ -360,7 +381,7 @@ impl<T: Driver> RxQueue<T> {
     /// the grace period since then, if a [`synchronize_net`] did not), or
     /// undoes a [`RxQueue::napi_add`] never enabled. Nothing to do in any
     /// other state.
-    pub(crate) fn napi_release(&self, _rtnl: &Rtnl) {
+    pub(crate) fn napi_release(&self, rtnl: &Rtnl) {
         match self.state() {
             nstate::ADDED => {
                 // SAFETY: Added, never enabled nor published: nobody used
@@ -372,7 +393,7 @@ impl<T: Driver> RxQueue<T> {
             }
             nstate::DISABLED => {
                 // Transmitters that saw the context on did so under RCU.
-                self.wait_unpublished();
+                self.wait_unpublished(rtnl);
                 self.notify_masked.store(false, Ordering::Relaxed);
                 // SAFETY: The ring is initialised; nobody produces into or
                 // consumes from it any more: its entries are `T::RingItem`s.

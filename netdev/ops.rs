@@ -95,8 +95,9 @@ pub(crate) trait Driver: Sized + 'static {
     /// the driver, where a `Drop` could not run.
     type Priv: Sync;
 
-    /// The driver's data of each receive queue, made with `Default` by
-    /// `ndo_init`; it must not need dropping either.
+    /// The driver's data of each receive queue, made with `Default` when
+    /// the queues are made ([`Device::make_rx_queues`]); it must not need
+    /// dropping either.
     type RqPriv: Default + Sync;
 
     /// What the rings of the receive queues hold while NAPI is on: filled
@@ -563,10 +564,8 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: ndo_init is called once by register_netdevice on our
         // device, before anybody else can see it.
         unsafe { bindings::veth_rs_netdev_lockdep_set_classes(dev) };
-        // SAFETY: As above.
-        let d = unsafe { Self::dev(dev) };
-        // SAFETY: As above: the one call, from ndo_init.
-        from_result(|| unsafe { d.area().rq.alloc(d) }.map(|()| 0))
+        // The receive queues are made on first use (`make_rx_queues`).
+        0
     }
 
     /// The C entry point of the `priv_destructor` operation of this driver's C op tables.

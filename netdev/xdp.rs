@@ -68,7 +68,7 @@ pub(crate) mod caps {
 /// private to this file, which keeps their invariants.
 ///
 /// All-zero is its initial state (no program, nothing registered, no
-/// pool): the queue table is allocated zeroed (`RqTable::alloc`), and any
+/// pool): the queue table is allocated zeroed (`RqTable::make`), and any
 /// field added here must keep all-zero valid and meaning "off".
 pub(super) struct RxqXdp {
     /// The program the poll runs (no reference of its own: the device's
@@ -451,14 +451,14 @@ impl<T: Driver> RxQueue<T> {
     /// has none); its poll runs it from the next poll on. Only a queue
     /// with NAPI on and its rxq info registered gets a program; any other
     /// gets none.
-    pub(crate) fn xdp_publish(&self, _rtnl: &Rtnl) {
+    pub(crate) fn xdp_publish(&self, rtnl: &Rtnl) {
         let prog = if self.is_on() && self.xdp.reg.load(Ordering::Relaxed) {
             self.dev().area().xdp_prog.load(Ordering::Relaxed)
         } else {
             ptr::null_mut()
         };
         if prog.is_null() {
-            self.xdp_withdraw(_rtnl);
+            self.xdp_withdraw(rtnl);
             return;
         }
         // INVARIANT: The device holds a reference on `prog` until a
@@ -471,14 +471,14 @@ impl<T: Driver> RxQueue<T> {
     /// none, and those running now may still use the rxq info until a
     /// grace period has passed (see [`RxQueue::xdp_rxq_unreg`]). Whether
     /// the queue had a program.
-    pub(crate) fn xdp_withdraw(&self, _rtnl: &Rtnl) -> bool {
+    pub(crate) fn xdp_withdraw(&self, rtnl: &Rtnl) -> bool {
         let had = !self
             .xdp
             .prog
             .swap(ptr::null_mut(), Ordering::Release)
             .is_null();
         if had {
-            self.unpublished();
+            self.unpublished(rtnl);
         }
         had
     }
@@ -543,7 +543,7 @@ impl<T: Driver> RxQueue<T> {
             return;
         }
         self.xdp_withdraw(rtnl);
-        self.wait_unpublished();
+        self.wait_unpublished(rtnl);
         let rxq = self.xdp.rxq.get();
         // SAFETY: Registered, and nobody uses it any more: the program was
         // withdrawn and its polls are over.
