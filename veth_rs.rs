@@ -326,8 +326,9 @@ fn veth_napi_del_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) {
 }
 
 /// Registers the rxq info of the rx queues of `range`, which must have
-/// NAPI on (veth.c's `veth_enable_xdp_range`); on failure, unregisters
-/// those of `range` again.
+/// NAPI on and none registered (veth.c's `veth_enable_xdp_range`: its
+/// callers register whole ranges or none); on failure, unregisters those
+/// before the one that failed again.
 fn veth_xdp_rxq_reg_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) -> Result {
     let queues = dev.rx_queue_range(range);
     for (i, rq) in queues.iter().enumerate() {

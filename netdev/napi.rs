@@ -297,8 +297,9 @@ impl<T: Driver> RxQueue<T> {
     /// queue has its context already. `EINVAL` for a size of 0 or above
     /// `i32::MAX`; only for a running device (`ENETDOWN` otherwise):
     /// closing it takes NAPI down again (the `ndo_stop` trampoline makes
-    /// sure of it), so no context outlives the device's queues. On
-    /// failure, the queue is left as it was.
+    /// sure of it, as it does after a failed `ndo_open`), so no context
+    /// outlives the device's queues. On failure, the queue has no context
+    /// (a queue left `DISABLED` is released first).
     /// A driver without [`Driver::poll`] cannot call it (a build error).
     pub(crate) fn napi_add(&self, ring_size: u32, rtnl: &Rtnl) -> Result {
         build_assert!(T::HAS_POLL, "NAPI needs the driver's poll operation");
@@ -314,6 +315,9 @@ impl<T: Driver> RxQueue<T> {
         if !self.dev().is_running() {
             return Err(ENETDOWN);
         }
+        // A context deleted before may still be seen on the device's NAPI
+        // list by RCU readers (netpoll): not re-added before they are gone.
+        self.wait_unpublished(rtnl);
         // SAFETY: The queue belongs to a valid device; its NAPI context is
         // not added (`OFF`); the trampoline serves `T`.
         unsafe {
@@ -333,6 +337,7 @@ impl<T: Driver> RxQueue<T> {
         }) {
             // SAFETY: Added just above and never enabled.
             unsafe { bindings::veth_rs_netif_napi_del(self.napi.get()) };
+            self.unpublished(rtnl);
             return Err(e);
         }
         // INVARIANT: Added, with its ring and page pool.
@@ -362,16 +367,17 @@ impl<T: Driver> RxQueue<T> {
         if self.state() != nstate::ON {
             return false;
         }
-        // INVARIANT: Unpublished first, then the grace period noted.
+        // INVARIANT: Unpublished first, deleted from the NAPI lists, then
+        // the grace period noted: it covers readers of all of these.
         self.napi_on.store(ptr::null_mut(), Ordering::Release);
         self.xdp.withdraw_prog();
-        self.unpublished(rtnl);
         // SAFETY: The context was added and enabled (`ON`); RTNL serialises
         // us with `napi_add` and `napi_enable`.
         unsafe {
             bindings::napi_disable(self.napi.get());
             bindings::veth_rs_netif_napi_del(self.napi.get());
         }
+        self.unpublished(rtnl);
         self.state.store(nstate::DISABLED, Ordering::Relaxed);
         true
     }
@@ -390,6 +396,7 @@ impl<T: Driver> RxQueue<T> {
                     bindings::veth_rs_ptr_ring_cleanup(self.ring.get(), None);
                     bindings::veth_rs_netif_napi_del(self.napi.get());
                 }
+                self.unpublished(rtnl);
             }
             nstate::DISABLED => {
                 // Transmitters that saw the context on did so under RCU.
@@ -414,8 +421,8 @@ impl<T: Driver> RxQueue<T> {
     /// The queue's NAPI side, if NAPI is on (`rcu_access_pointer(rq->napi)`),
     /// for a transmitter under RCU.
     pub(crate) fn napi<'a>(&'a self, _rcu: &'a rcu::Guard) -> Option<NapiRx<'a, T>> {
-        // INVARIANT: Seen non-null under RCU: `napi_del_range` waits for a
-        // grace period before freeing the ring.
+        // INVARIANT: Seen non-null under RCU: `napi_release` waits for a
+        // grace period since `napi_disable` before freeing the ring.
         self.is_on().then_some(NapiRx(self))
     }
 
@@ -424,7 +431,7 @@ impl<T: Driver> RxQueue<T> {
     fn kick(&self) {
         // Write the ring before reading `notify_masked`.
         smp_mb(Full);
-        // `napi_del_range` disables a context before deleting it, and
+        // `napi_disable` disables a context before deleting it, and
         // `napi_schedule_prep` fails on a disabled one: a deleted context
         // is never scheduled. Scheduling from any context is allowed.
         // SAFETY: The NAPI context lives as long as the queue and was

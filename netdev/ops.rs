@@ -286,7 +286,9 @@ impl<T: Driver> Adapter<T> {
         } else {
             None
         },
-        ndo_stop: if T::HAS_STOP {
+        // With a poll, the layer's own part of ndo_stop (NAPI down) runs
+        // whether the driver has a stop or not.
+        ndo_stop: if T::HAS_STOP || T::HAS_POLL {
             Some(Self::stop_callback)
         } else {
             None
@@ -742,7 +744,13 @@ impl<T: Driver> Adapter<T> {
     unsafe extern "C" fn open_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: ndo_open is called under RTNL on a registered device.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
-        from_result(|| T::open(dev, &rtnl).map(|()| 0))
+        let result = T::open(dev, &rtnl);
+        if result.is_err() {
+            // The core does not call ndo_stop after a failed ndo_open: what
+            // NAPI the driver turned on before failing goes here.
+            dev.napi_teardown(&rtnl);
+        }
+        from_result(|| result.map(|()| 0))
     }
 
     /// The C entry point of the `stop` operation of this driver's C op tables.
@@ -754,7 +762,11 @@ impl<T: Driver> Adapter<T> {
     unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: ndo_stop is called under RTNL on a registered device.
         let (rtnl, dev) = unsafe { (Rtnl::assume_held(), Self::registered(dev)) };
-        let result = T::stop(dev, &rtnl);
+        let result = if T::HAS_STOP {
+            T::stop(dev, &rtnl)
+        } else {
+            Ok(())
+        };
         // A closed device has no NAPI, whatever the driver did: the
         // destructor frees the queues, and the core deletes the contexts
         // still listed only after that. A no-op if the driver took them

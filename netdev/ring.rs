@@ -54,7 +54,8 @@ unsafe impl RingEntry for RxSkBuff {
     }
 }
 
-// SAFETY: `struct sk_buff` is aligned to at least 8.
+// SAFETY: The pointer of a valid skb is aligned for `struct sk_buff`,
+// whose alignment is at least 8 (skbs come from their slab caches).
 unsafe impl UntaggedEntry for RxSkBuff {}
 
 // SAFETY: A frame pointer is given up and taken back as the same owned
@@ -73,7 +74,10 @@ unsafe impl RingEntry for XdpFrame {
     }
 }
 
-// SAFETY: `struct xdp_frame` is aligned to at least 8.
+// SAFETY: The pointer of a valid frame is aligned for `struct xdp_frame`
+// (alignment 8): the frame is written at the start of its buffer
+// (`data_hard_start`), which the kernel keeps so aligned, as veth.c's
+// `VETH_XDP_FLAG` relies on too.
 unsafe impl UntaggedEntry for XdpFrame {}
 
 /// One of two kinds of objects in the same ring, told apart by bit 0 of the

@@ -364,7 +364,7 @@ impl<T: Driver> Device<T> {
     /// Installs `prog` as the device's XDP program (`NULL` removes it);
     /// returns the program it replaces. Receive queues use the device's
     /// program once [`RxQueue::xdp_publish`] gives it to them.
-    pub(crate) fn xdp_prog_replace(&self, prog: Option<BpfProg>, _rtnl: &Rtnl) -> Option<BpfProg> {
+    pub(crate) fn xdp_prog_replace(&self, prog: Option<BpfProg>, rtnl: &Rtnl) -> Option<BpfProg> {
         let new = prog.map_or(ptr::null_mut(), BpfProg::into_raw);
         let old = self.area().xdp_prog.swap(new, Ordering::AcqRel);
         // Queues that run the old program switch to the new one (or none)
@@ -374,6 +374,9 @@ impl<T: Driver> Device<T> {
             for rq in self.rx_queues() {
                 if rq.xdp.prog.load(Ordering::Relaxed) == old {
                     rq.xdp.prog.store(new, Ordering::Release);
+                    // Polls running the old program may still use the rxq
+                    // info: unregistering it waits for them.
+                    rq.unpublished(rtnl);
                 }
             }
         }
