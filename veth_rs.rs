@@ -306,23 +306,39 @@ fn veth_napi_enable_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) ->
     Ok(())
 }
 
-/// Turns NAPI off for the rx queues of `range`, freeing their rings and
-/// what is left in them after one grace period for all (veth.c's
-/// `veth_napi_del_range`).
-fn veth_napi_del_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) {
+/// Takes something readers use under RCU off each rx queue of `range`
+/// (`unpublish`: whether the queue had it), then, after one grace period
+/// for all of them rather than one each, frees what they used (`free`).
+fn veth_range_off(
+    dev: &Device<Veth>,
+    range: Range<u32>,
+    rtnl: &Rtnl,
+    unpublish: impl Fn(&RxQueue<Veth>, &Rtnl) -> bool,
+    free: impl Fn(&RxQueue<Veth>, &Rtnl),
+) {
     let queues = dev.rx_queue_range(range);
     let mut any = false;
     for rq in queues {
-        any |= rq.napi_disable(rtnl);
+        any |= unpublish(rq, rtnl);
     }
-    if !any {
-        return;
+    if any {
+        netdev::synchronize_net(rtnl);
     }
-    // Transmitters that saw a context on did so under RCU.
-    netdev::synchronize_net(rtnl);
     for rq in queues {
-        rq.napi_release(rtnl);
+        free(rq, rtnl);
     }
+}
+
+/// Turns NAPI off for the rx queues of `range`, freeing their rings and
+/// what is left in them (veth.c's `veth_napi_del_range`).
+fn veth_napi_del_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) {
+    veth_range_off(
+        dev,
+        range,
+        rtnl,
+        RxQueue::napi_disable,
+        RxQueue::napi_release,
+    );
 }
 
 /// Registers the rxq info of the rx queues of `range`, which must have
@@ -343,20 +359,15 @@ fn veth_xdp_rxq_reg_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) ->
 }
 
 /// Unregisters the rxq info of the rx queues of `range` (veth.c's
-/// `veth_disable_xdp_range`), after one grace period for all since their
-/// programs were withdrawn.
+/// `veth_disable_xdp_range`), their programs withdrawn first.
 fn veth_xdp_rxq_unreg_range(dev: &Device<Veth>, range: Range<u32>, rtnl: &Rtnl) {
-    let queues = dev.rx_queue_range(range);
-    let mut any = false;
-    for rq in queues {
-        any |= rq.xdp_withdraw(rtnl);
-    }
-    if any {
-        netdev::synchronize_net(rtnl);
-    }
-    for rq in queues {
-        rq.xdp_rxq_unreg(rtnl);
-    }
+    veth_range_off(
+        dev,
+        range,
+        rtnl,
+        RxQueue::xdp_withdraw,
+        RxQueue::xdp_rxq_unreg,
+    );
 }
 
 /// Gives the rx queues of `range` the device's program, or none.

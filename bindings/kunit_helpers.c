@@ -102,3 +102,13 @@ void veth_rs_kunit_free_tstats(struct net_device *dev)
 {
 	free_percpu(dev->tstats);
 }
+
+/*
+ * Producing with BHs off, as the transmit path does: the rings' producer
+ * lock has one lockdep class for every ring, and the transmit path takes
+ * it in softirq context.
+ */
+int veth_rs_kunit_ptr_ring_produce_bh(struct ptr_ring *r, void *ptr)
+{
+	return ptr_ring_produce_bh(r, ptr);
+}

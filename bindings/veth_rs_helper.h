@@ -160,5 +160,6 @@ __be16 veth_rs_kunit_skb_protocol(const struct sk_buff *skb);
 struct net_device *veth_rs_kunit_alloc_netdev(void);
 int veth_rs_kunit_alloc_tstats(struct net_device *dev);
 void veth_rs_kunit_free_tstats(struct net_device *dev);
+int veth_rs_kunit_ptr_ring_produce_bh(struct ptr_ring *r, void *ptr);
 
 #endif

@@ -549,9 +549,12 @@ mod ring_tests {
             } else {
                 Two::First(skb)
             };
+            // With BHs off, as the transmit path produces (the producer
+            // lock's lockdep class is shared with every ring's).
             // SAFETY: The ring is initialised; its entries are `Two`s.
-            let err =
-                unsafe { bindings::veth_rs_ptr_ring_produce(r.get(), item.into_ptr().as_ptr()) };
+            let err = unsafe {
+                bindings::veth_rs_kunit_ptr_ring_produce_bh(r.get(), item.into_ptr().as_ptr())
+            };
             assert_eq!(err, 0);
         }
         // SAFETY: As above; we are the only consumer.

@@ -40,7 +40,13 @@ cat >"$tmp/tmp/install.sh" <<INNER
 set -e
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
+# Maintainer scripts must not start daemons (smcroute, teamd...) on the
+# build host: invoke-rc.d and deb-systemd-invoke ask policy-rc.d, and 101
+# means "action forbidden".
+printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+chmod 755 /usr/sbin/policy-rc.d
 apt-get install -y --no-install-recommends $pkgs
+rm -f /usr/sbin/policy-rc.d
 apt-get clean
 # The VM needs neither tmpfiles nor udev coldplug (devtmpfs is enough), and
 # under TCG virtme-init spends about two minutes per boot in them.

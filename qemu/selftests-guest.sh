@@ -43,6 +43,18 @@ echo "# kernel $(uname -r), $(nproc) CPUs; $# scripts, drivers: $drivers, ${limi
 
 . "$(dirname "$0")/dropin-guest.sh"
 
+# Some scripts write into their own folder (broadcast_ether_dst.sh's
+# capture file), which the VM sees read-only: a tmpfs overlay on net/
+# takes the writes, and they are gone with the VM. The sources stay as
+# they are.
+ov=$(mktemp -d /tmp/selftests-ov.XXXXXX)
+if mount -t tmpfs tmpfs "$ov" && mkdir "$ov/upper" "$ov/work" &&
+	mount -t overlay overlay -o "lowerdir=$NET,upperdir=$ov/upper,workdir=$ov/work" "$NET"; then
+	echo "# $NET: writable (tmpfs overlay)"
+else
+	echo "# $NET: read-only (no overlay)"
+fi
+
 run_one() {
 	local drv=$1 script=$2 name log start rc secs splats note= dir base
 	name=${script//\//_}
