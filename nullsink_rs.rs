@@ -19,11 +19,31 @@ use kernel::prelude::*;
 #[allow(unsafe_code, dead_code, unused_imports, unused_macros)]
 mod netdev;
 
-use kernel::{new_spinlock, sync::SpinLock};
+use kernel::{
+    new_spinlock,
+    sync::SpinLock, //
+};
 use netdev::{
-    ifla, priv_flags, state::Registered, Device, Driver, ExtAck, LinkDevice, LinkOps, Linked,
-    NewLinkParams, Policy, Rtnl, RxSkBuff, SetupDevice, SkBuff, Stats64, Strings, TxStatus,
-    ETH_MAX_MTU, ETH_SS_STATS,
+    ifla,
+    priv_flags,
+    state::Registered,
+    Device,
+    Driver,
+    ExtAck,
+    LinkDevice,
+    LinkOps,
+    Linked,
+    NewLinkParams,
+    Policy,
+    Rtnl,
+    RxSkBuff,
+    SetupDevice,
+    SkBuff,
+    Stats64,
+    Strings,
+    TxStatus,
+    ETH_MAX_MTU,
+    ETH_SS_STATS, //
 };
 
 module! {

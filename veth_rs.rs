@@ -13,9 +13,17 @@
 
 use core::{
     ops::Range,
-    sync::atomic::{AtomicU32, AtomicU64, Ordering},
+    sync::atomic::{
+        AtomicU32,
+        AtomicU64,
+        Ordering, //
+    }, //
 };
-use kernel::{page::PAGE_SIZE, prelude::*, sync::rcu};
+use kernel::{
+    page::PAGE_SIZE,
+    prelude::*,
+    sync::rcu, //
+};
 
 #[allow(unsafe_code)]
 mod netdev;
@@ -30,15 +38,63 @@ mod compile_fail_case {
 }
 
 use netdev::{
-    configure_link, create_link, features as nf, ifla, inherit_tso_max, priv_flags,
-    state::Registered, veth_info, xdp_caps, Attrs, BpfProg, Channels, DevName, Device, Driver,
-    DrvInfo, ExtAck, FrameBatch, LinkDevice, LinkOps, LinkSettings, Linked, NameAssign, Napi, Net,
-    NewLinkParams, OneOf, PeerAttrs, PeerLink, PeerTable, Policy, PollDone, Rtnl, RxQueue,
-    RxSkBuff, SetupDevice, SkBuff, Stats64, StringParam, Strings, TxStatus, UnregisterList,
-    XdpFrame, XdpFrames, XdpVerdict, ETH_ALEN, ETH_HLEN, ETH_MAX_MTU, ETH_MIN_MTU, ETH_SS_STATS,
-    GSO_MAX_SIZE, IFINFOMSG_LEN,
+    configure_link,
+    create_link,
+    features as nf,
+    ifla,
+    inherit_tso_max,
+    priv_flags,
+    state::Registered,
+    veth_info,
+    xdp_caps,
+    Attrs,
+    BpfProg,
+    Channels,
+    DevName,
+    Device,
+    Driver,
+    DrvInfo,
+    ExtAck,
+    FrameBatch,
+    LinkDevice,
+    LinkOps,
+    LinkSettings,
+    Linked,
+    NameAssign,
+    Napi,
+    Net,
+    NewLinkParams,
+    OneOf,
+    PeerAttrs,
+    PeerLink,
+    PeerTable,
+    Policy,
+    PollDone,
+    Rtnl,
+    RxQueue,
+    RxSkBuff,
+    SetupDevice,
+    SkBuff,
+    Stats64,
+    StringParam,
+    Strings,
+    TxStatus,
+    UnregisterList,
+    XdpFrame,
+    XdpFrames,
+    XdpVerdict,
+    ETH_ALEN,
+    ETH_HLEN,
+    ETH_MAX_MTU,
+    ETH_MIN_MTU,
+    ETH_SS_STATS,
+    GSO_MAX_SIZE,
+    IFINFOMSG_LEN, //
 };
-use OneOf::{First as Skb, Second as Frame};
+use OneOf::{
+    First as Skb,
+    Second as Frame, //
+};
 
 const DRV_VERSION: &[u8] = b"1.0";
 

@@ -7,20 +7,35 @@
 //! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h).
 
 use super::{
-    bindings, features, rcu, Driver, Dropped, PrivArea, Rtnl, RxQueue, RxSkBuff, SkBuff,
-    UnregisterList,
+    bindings,
+    features,
+    rcu,
+    Driver,
+    Dropped,
+    PrivArea,
+    Rtnl,
+    RxQueue,
+    RxSkBuff,
+    SkBuff,
+    UnregisterList, //
 };
 use core::{
     marker::PhantomData,
     mem::size_of,
     ops::Range,
-    ptr::{self, NonNull},
+    ptr::{
+        self,
+        NonNull, //
+    }, //
 };
 use kernel::{
     error::to_result,
     prelude::*,
-    sync::barrier::{smp_mb, Read},
-    types::Opaque,
+    sync::barrier::{
+        smp_mb,
+        Read, //
+    },
+    types::Opaque, //
 };
 
 /// A network namespace (`struct net`).

@@ -6,8 +6,14 @@
 //!
 //! C header: [`include/linux/ethtool.h`](srctree/include/linux/ethtool.h).
 
-use super::{bindings, Rtnl};
-use core::sync::atomic::{AtomicU64, Ordering};
+use super::{
+    bindings,
+    Rtnl, //
+};
+use core::sync::atomic::{
+    AtomicU64,
+    Ordering, //
+};
 use kernel::ffi::c_char;
 
 /// Length of an ethtool string.

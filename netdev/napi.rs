@@ -8,23 +8,49 @@
 //! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
 //! [`include/linux/ptr_ring.h`](srctree/include/linux/ptr_ring.h).
 
-use super::{bindings, rcu, ring, skbf, Adapter, Device, Driver, RingEntry, Rtnl, RxqXdp, SkBuff};
+use super::{
+    bindings,
+    rcu,
+    ring,
+    skbf,
+    Adapter,
+    Device,
+    Driver,
+    RingEntry,
+    Rtnl,
+    RxqXdp,
+    SkBuff, //
+};
 use core::{
     cell::UnsafeCell,
     marker::PhantomData,
-    ptr::{self, NonNull},
-    sync::atomic::{AtomicBool, AtomicPtr, AtomicU8, Ordering},
+    ptr::{
+        self,
+        NonNull, //
+    },
+    sync::atomic::{
+        AtomicBool,
+        AtomicPtr,
+        AtomicU8,
+        Ordering, //
+    }, //
 };
 use kernel::{
     alloc::{
-        flags::{GFP_KERNEL_ACCOUNT, __GFP_ZERO},
-        KVVec,
+        flags::{
+            GFP_KERNEL_ACCOUNT,
+            __GFP_ZERO, //
+        },
+        KVVec, //
     },
     error::to_result,
     ffi::c_int,
     prelude::*,
-    sync::barrier::{smp_mb, Full},
-    types::Opaque,
+    sync::barrier::{
+        smp_mb,
+        Full, //
+    },
+    types::Opaque, //
 };
 
 impl<T: Driver> Device<T> {

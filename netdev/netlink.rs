@@ -6,9 +6,20 @@
 //! C headers: [`include/net/netlink.h`](srctree/include/net/netlink.h),
 //! [`include/net/rtnetlink.h`](srctree/include/net/rtnetlink.h).
 
-use super::{bindings, Net};
-use core::{marker::PhantomData, mem::size_of, ptr};
-use kernel::{error::to_result, prelude::*, types::Opaque};
+use super::{
+    bindings,
+    Net, //
+};
+use core::{
+    marker::PhantomData,
+    mem::size_of,
+    ptr, //
+};
+use kernel::{
+    error::to_result,
+    prelude::*,
+    types::Opaque, //
+};
 
 /// Length of the `struct ifinfomsg` header a peer attribute starts with.
 pub(crate) const IFINFOMSG_LEN: u16 = size_of::<bindings::ifinfomsg>() as u16;

@@ -10,21 +10,62 @@
 //! [`include/linux/ethtool.h`](srctree/include/linux/ethtool.h).
 
 use super::{
-    bindings, features, ifla, state, xdp, Attrs, BpfProg, Channels, Device, DrvInfo, ExtAck,
-    LinkDevice, LinkOps, LinkSettings, Linked, Napi, Net, NewLinkParams, Policy, PollDone,
-    PrivArea, RingEntry, RqTable, Rtnl, RxQueue, SetupDevice, SkBuff, SsetCount, Stats64, Strings,
-    TxStatus, UnregisterList, XdpFrames,
+    bindings,
+    features,
+    ifla,
+    state,
+    xdp,
+    Attrs,
+    BpfProg,
+    Channels,
+    Device,
+    DrvInfo,
+    ExtAck,
+    LinkDevice,
+    LinkOps,
+    LinkSettings,
+    Linked,
+    Napi,
+    Net,
+    NewLinkParams,
+    Policy,
+    PollDone,
+    PrivArea,
+    RingEntry,
+    RqTable,
+    Rtnl,
+    RxQueue,
+    SetupDevice,
+    SkBuff,
+    SsetCount,
+    Stats64,
+    Strings,
+    TxStatus,
+    UnregisterList,
+    XdpFrames, //
 };
 use core::{
     marker::PhantomData,
-    ptr::{self, NonNull},
-    sync::atomic::{AtomicPtr, Ordering},
+    ptr::{
+        self,
+        NonNull, //
+    },
+    sync::atomic::{
+        AtomicPtr,
+        Ordering, //
+    }, //
 };
 use kernel::{
-    error::{from_result, VTABLE_DEFAULT_ERROR},
-    ffi::{c_int, c_uint},
+    error::{
+        from_result,
+        VTABLE_DEFAULT_ERROR, //
+    },
+    ffi::{
+        c_int,
+        c_uint, //
+    },
     prelude::*,
-    sync::rcu,
+    sync::rcu, //
 };
 
 /// An rtnetlink link driver: a kind of device made with

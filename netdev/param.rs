@@ -6,8 +6,14 @@
 //! C header: [`include/linux/moduleparam.h`](srctree/include/linux/moduleparam.h).
 
 use super::bindings;
-use core::{cell::UnsafeCell, ptr};
-use kernel::{ffi::c_uint, prelude::*};
+use core::{
+    cell::UnsafeCell,
+    ptr, //
+};
+use kernel::{
+    ffi::c_uint,
+    prelude::*, //
+};
 
 /// A string module parameter (`module_param_string`) of at most `N - 1`
 /// bytes, readable in sysfs. Declared with [`module_param_string!`].

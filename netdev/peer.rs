@@ -6,12 +6,26 @@
 //! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
 //! [`include/linux/rcupdate.h`](srctree/include/linux/rcupdate.h).
 
-use super::{bindings, rcu, state, Device, Driver, Napi, Rtnl};
+use super::{
+    bindings,
+    rcu,
+    state,
+    Device,
+    Driver,
+    Napi,
+    Rtnl, //
+};
 use core::{
     cell::UnsafeCell,
     marker::PhantomData,
-    ptr::{self, NonNull},
-    sync::atomic::{AtomicPtr, Ordering},
+    ptr::{
+        self,
+        NonNull, //
+    },
+    sync::atomic::{
+        AtomicPtr,
+        Ordering, //
+    }, //
 };
 
 /// An RCU-protected pointer to the peer device, holding a tracked

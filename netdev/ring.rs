@@ -8,7 +8,10 @@
 //!
 //! C header: [`include/linux/ptr_ring.h`](srctree/include/linux/ptr_ring.h).
 
-use super::{RxSkBuff, XdpFrame};
+use super::{
+    RxSkBuff,
+    XdpFrame, //
+};
 use core::ptr::NonNull;
 use kernel::ffi::c_void;
 

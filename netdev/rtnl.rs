@@ -7,19 +7,42 @@
 //! C header: [`include/net/rtnetlink.h`](srctree/include/net/rtnetlink.h).
 
 use super::{
-    bindings, features, ifla, shinfo_size, skbf, state, Adapter, Attr, Attrs, Device, Driver,
-    ExtAck, IfInfo, Net, PrivArea, IFNAMSIZ,
+    bindings,
+    features,
+    ifla,
+    shinfo_size,
+    skbf,
+    state,
+    Adapter,
+    Attr,
+    Attrs,
+    Device,
+    Driver,
+    ExtAck,
+    IfInfo,
+    Net,
+    PrivArea,
+    IFNAMSIZ, //
 };
 use core::{
     marker::PhantomData,
     mem::size_of,
-    ptr::{self, NonNull},
+    ptr::{
+        self,
+        NonNull, //
+    }, //
 };
 use kernel::{
-    error::{from_err_ptr, to_result},
-    ffi::{c_char, c_uint},
+    error::{
+        from_err_ptr,
+        to_result, //
+    },
+    ffi::{
+        c_char,
+        c_uint, //
+    },
     prelude::*,
-    types::Opaque,
+    types::Opaque, //
 };
 
 /// Proof that the caller holds the RTNL lock.

@@ -16,7 +16,11 @@
 //! read (and, for the setters, write) for the duration of the call.
 
 use super::bindings;
-use core::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use core::sync::atomic::{
+    AtomicBool,
+    AtomicI32,
+    Ordering, //
+};
 
 /// `DEBUG_NET_WARN_ON_ONCE(cond)`: with `CONFIG_DEBUG_NET`, a warning (with
 /// a backtrace, tainting) the first time `cond` holds at this call site.

@@ -5,7 +5,11 @@
 //!
 //! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h).
 
-use super::{bindings, skbf, ETH_HLEN};
+use super::{
+    bindings,
+    skbf,
+    ETH_HLEN, //
+};
 use core::ptr::NonNull;
 use kernel::ffi::c_int;
 

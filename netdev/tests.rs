@@ -96,7 +96,10 @@ impl Drop for TestSkb {
 
 #[kernel::macros::kunit_tests(veth_rs_skbf)]
 mod skbf_tests {
-    use super::super::{bindings, skbf};
+    use super::super::{
+        bindings,
+        skbf, //
+    };
     use super::TestSkb;
     use kernel::prelude::*;
 
@@ -313,10 +316,20 @@ impl NlBuf {
 
 #[kernel::macros::kunit_tests(veth_rs_netlink)]
 mod netlink_tests {
-    use super::super::{ifla, DevName, ExtAck, PeerAttrs, PeerTable, IFINFOMSG_LEN};
+    use super::super::{
+        ifla,
+        DevName,
+        ExtAck,
+        PeerAttrs,
+        PeerTable,
+        IFINFOMSG_LEN, //
+    };
     use super::NlBuf;
     use core::ptr;
-    use kernel::{error::code::ERANGE, prelude::*};
+    use kernel::{
+        error::code::ERANGE,
+        prelude::*, //
+    };
 
     fn no_ack() -> ExtAck {
         // SAFETY: A null extended ack is allowed (the request has none).
@@ -490,10 +503,20 @@ mod netlink_tests {
 
 #[kernel::macros::kunit_tests(veth_rs_ring)]
 mod ring_tests {
-    use super::super::{bindings, ring, OneOf, RingEntry, RxSkBuff};
+    use super::super::{
+        bindings,
+        ring,
+        OneOf,
+        RingEntry,
+        RxSkBuff, //
+    };
     use super::TestSkb;
     use core::ptr::NonNull;
-    use kernel::{ffi::c_void, prelude::*, types::Opaque};
+    use kernel::{
+        ffi::c_void,
+        prelude::*,
+        types::Opaque, //
+    };
 
     /// Two skbs told apart by the tag bit.
     type Two = OneOf<RxSkBuff, RxSkBuff>;
@@ -580,7 +603,11 @@ mod ring_tests {
 
 #[kernel::macros::kunit_tests(veth_rs_names)]
 mod names_tests {
-    use super::super::{DevName, Kind, IFNAMSIZ};
+    use super::super::{
+        DevName,
+        Kind,
+        IFNAMSIZ, //
+    };
     use super::NlBuf;
     use kernel::prelude::*;
 
@@ -710,9 +737,15 @@ impl Drop for StatsDev {
 
 #[kernel::macros::kunit_tests(veth_rs_stats)]
 mod stats_tests {
-    use super::super::{bindings, Stats64};
+    use super::super::{
+        bindings,
+        Stats64, //
+    };
     use super::StatsDev;
-    use core::mem::{align_of, size_of};
+    use core::mem::{
+        align_of,
+        size_of, //
+    };
     use kernel::prelude::*;
 
     /// `ndo_get_stats64` hands the layer a `struct rtnl_link_stats64`

@@ -9,19 +9,45 @@
 //! [`include/linux/filter.h`](srctree/include/linux/filter.h).
 
 use super::{
-    bindings, features, skbf, Device, Driver, HoldsFrames, Napi, NapiRx, Rtnl, RxQueue, SkBuff,
+    bindings,
+    features,
+    skbf,
+    Device,
+    Driver,
+    HoldsFrames,
+    Napi,
+    NapiRx,
+    Rtnl,
+    RxQueue,
+    SkBuff, //
 };
 use core::{
     marker::PhantomData,
-    mem::{ManuallyDrop, MaybeUninit},
-    ptr::{self, NonNull},
-    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
+    mem::{
+        ManuallyDrop,
+        MaybeUninit, //
+    },
+    ptr::{
+        self,
+        NonNull, //
+    },
+    sync::atomic::{
+        AtomicBool,
+        AtomicPtr,
+        Ordering, //
+    }, //
 };
 use kernel::{
-    error::{from_err_ptr, to_result},
-    ffi::{c_int, c_void},
+    error::{
+        from_err_ptr,
+        to_result, //
+    },
+    ffi::{
+        c_int,
+        c_void, //
+    },
     prelude::*,
-    types::Opaque,
+    types::Opaque, //
 };
 
 /// XDP program verdicts (`enum xdp_action`).
