@@ -68,6 +68,9 @@ impl<T: Driver> Device<T> {
         }
         for rq in queues {
             rq.napi_release(rtnl);
+            // Its NAPI context gone, the queue's rxq info (which names it)
+            // goes too: a driver turns both on again when it reopens.
+            rq.xdp_rxq_unreg(rtnl);
         }
     }
 }
@@ -146,17 +149,24 @@ impl<T: Driver> RqTable<T> {
         unsafe { core::slice::from_raw_parts(p, len) }
     }
 
-    /// Makes the table of `dev`, the owner of `self`, if it has none.
+    /// Makes the table of `dev`, the owner of `self`, if it has none; only
+    /// for a running (so registered) device, `ENETDOWN` otherwise: a device
+    /// that fails before its registration is freed without its destructor,
+    /// which alone frees the table.
     fn make(&self, dev: &Device<T>, _rtnl: &Rtnl) -> Result {
         if !self.ptr.load(Ordering::Relaxed).is_null() {
             return Ok(());
         }
+        if !dev.is_running() {
+            return Err(ENETDOWN);
+        }
         let n = dev.num_rx_queues() as usize;
         // The table is made in place, as veth.c's `kvcalloc` does (charged
-        // to the caller's memory cgroup as veth.c's): zeroed memory is a
-        // valid queue but for `dev`, `index` and `drv`, which are written
-        // below; a queue built on the stack and moved in would cost a
-        // 960-byte build and copy per queue.
+        // to a memory cgroup as veth.c's, that of the task turning NAPI on
+        // rather than of the one creating the device): zeroed memory is a
+        // valid queue but for `dev`, `index`, `drv` and `gp`, which are
+        // written below; a queue built on the stack and moved in would
+        // cost a 960-byte build and copy per queue.
         let mut v = KVVec::<RxQueue<T>>::with_capacity(n, GFP_KERNEL_ACCOUNT | __GFP_ZERO)?;
         let base = v.as_mut_ptr();
         for index in 0..n {
@@ -164,17 +174,18 @@ impl<T: Driver> RqTable<T> {
             let q = unsafe { base.add(index) };
             // SAFETY: `q` is valid for writes and aligned (from the
             // buffer). Every other field is valid all-zero: `Opaque`s, null
-            // `AtomicPtr`s, `false` `AtomicBool`s, the `OFF` state, a
-            // cookie that nothing waits for in `OFF`, and `RxqXdp` (the
-            // same).
+            // `AtomicPtr`s, `false` `AtomicBool`s, the `OFF` state and
+            // `RxqXdp` (the same). `gp` gets a grace period already
+            // completed, so nothing waits for it.
             unsafe {
                 (&raw mut (*q).dev).write(dev.as_raw());
                 (&raw mut (*q).index).write(index as u32);
                 (&raw mut (*q).drv).write(T::RqPriv::default());
+                bindings::get_completed_synchronize_rcu_full((*q).gp.get());
             }
         }
         // SAFETY: `n <= capacity`, and each of the `n` elements is valid:
-        // zeroed by `__GFP_ZERO`, with `dev`, `index` and `drv` written.
+        // zeroed by `__GFP_ZERO`, with `dev`, `index`, `drv` and `gp` written.
         unsafe { v.inc_len(n) };
         let (p, len, cap) = v.into_raw_parts();
         // SAFETY: `ptr` is null, so no reader looks at `len` and `cap`;
@@ -307,12 +318,15 @@ impl<T: Driver> RxQueue<T> {
 
     /// Waits for the grace period of the last [`RxQueue::unpublished`],
     /// unless it has passed, normal or expedited (an explicit
-    /// [`synchronize_net`] since then makes this free).
-    pub(super) fn wait_unpublished(&self, _rtnl: &Rtnl) {
+    /// [`synchronize_net`] since then makes this free); if not, waits
+    /// with `synchronize_net`, expedited under RTNL as veth.c's waits are.
+    pub(super) fn wait_unpublished(&self, rtnl: &Rtnl) {
         // SAFETY: `gp` holds a state of `get_state_synchronize_rcu_full`
-        // (or zeroes: a grace period long done); it is read and written
-        // only under RTNL; we may sleep (process context).
-        unsafe { bindings::cond_synchronize_rcu_full(self.gp.get()) }
+        // or of `get_completed_synchronize_rcu_full` (`RqTable::make`); it
+        // is read and written only under RTNL.
+        if !unsafe { bindings::poll_state_synchronize_rcu_full(self.gp.get()) } {
+            synchronize_net(rtnl);
+        }
     }
 
     /// Adds the queue's NAPI context and makes its ring of `ring_size`

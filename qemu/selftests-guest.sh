@@ -47,8 +47,8 @@ echo "# kernel $(uname -r), $(nproc) CPUs; $# scripts, drivers: $drivers, ${limi
 # capture file), which the VM sees read-only: a tmpfs overlay on net/
 # takes the writes, and they are gone with the VM. The sources stay as
 # they are.
-ov=$(mktemp -d /tmp/selftests-ov.XXXXXX)
-if mount -t tmpfs tmpfs "$ov" && mkdir "$ov/upper" "$ov/work" &&
+if ov=$(mktemp -d /tmp/selftests-ov.XXXXXX) && mount -t tmpfs tmpfs "$ov" &&
+	mkdir "$ov/upper" "$ov/work" &&
 	mount -t overlay overlay -o "lowerdir=$NET,upperdir=$ov/upper,workdir=$ov/work" "$NET"; then
 	echo "# $NET: writable (tmpfs overlay)"
 else
