@@ -172,11 +172,11 @@ impl<T: Driver> RqTable<T> {
         for index in 0..n {
             // SAFETY: `index < n <= capacity`, so `q` is in the buffer.
             let q = unsafe { base.add(index) };
-            // SAFETY: `q` is valid for writes and aligned (from the
-            // buffer). Every other field is valid all-zero: `Opaque`s, null
+            // Every other field is valid all-zero: `Opaque`s, null
             // `AtomicPtr`s, `false` `AtomicBool`s, the `OFF` state and
             // `RxqXdp` (the same). `gp` gets a grace period already
             // completed, so nothing waits for it.
+            // SAFETY: `q` is valid for writes and aligned (from the buffer).
             unsafe {
                 (&raw mut (*q).dev).write(dev.as_raw());
                 (&raw mut (*q).index).write(index as u32);

@@ -77,10 +77,9 @@ unsafe impl RingEntry for XdpFrame {
     }
 }
 
-// SAFETY: The pointer of a valid frame is aligned for `struct xdp_frame`
-// (alignment 8): the frame is written at the start of its buffer
-// (`data_hard_start`), which the kernel keeps so aligned, as veth.c's
-// `VETH_XDP_FLAG` relies on too.
+// The frame is written at the start of its buffer (`data_hard_start`),
+// which the kernel keeps so aligned, as veth.c's `VETH_XDP_FLAG` relies on.
+// SAFETY: A valid frame's pointer is aligned for `struct xdp_frame` (8).
 unsafe impl UntaggedEntry for XdpFrame {}
 
 /// One of two kinds of objects in the same ring, told apart by bit 0 of the

@@ -12,6 +12,7 @@ use kernel::ffi::c_void;
 
 struct AnyPointer(NonNull<c_void>);
 
+// SAFETY: none can be given: this impl must be rejected.
 unsafe impl RingEntry for AnyPointer {
     fn into_ptr(self) -> NonNull<c_void> {
         self.0
