@@ -43,7 +43,11 @@
 #              (ifindex 4242, bn1) of a second pair of the same driver,
 #              whose peer by1 (bn2, GRO on) takes them by ndo_xdp_xmit;
 #   tcp        netperf TCP_STREAM bn0 -> bn1 of a fixed byte count (ns per
-#              byte; iperf3 -n ends on its 1 s reporting tick, too coarse);
+#              byte; iperf3 -n ends on its 1 s reporting tick, too coarse),
+#              sender and receiver both on CPU 0: under icount both vCPUs
+#              run in one host thread, so two CPUs measure no overlap, only
+#              how the vCPUs' turns cut the stream (segments aggregated,
+#              ACKs), which made these rows vary by up to 26% run to run;
 #   tcp_gro    the same with GRO on at bx1;
 #   tcp_rr     netperf TCP_RR, a fixed transaction count (ns per
 #              transaction);
@@ -159,7 +163,7 @@ xdp() {
 # ns per byte from the rate netperf measured (its own run time).
 tcp() {
 	local drv=$1 r=$2 metric=$3 bytes=$4 srv res thr secs
-	ip netns exec bn1 taskset -c 1 netserver -D -L $IP1 -p 12866 >/dev/null 2>&1 &
+	ip netns exec bn1 taskset -c 0 netserver -D -L $IP1 -p 12866 >/dev/null 2>&1 &
 	srv=$!
 	SERVERS+=("$srv")
 	wait_listen bn1 12866 || { log "$drv: netserver did not start"; kill $srv; return 1; }

@@ -14,7 +14,21 @@ before=$(snap)
 sysctl -qw net.ipv4.ip_forward=1
 ip netns add ct-pr1
 ip netns add ct-pr2
-python3 "$CT_DIR/pyroute2_veth.py" setup
+# One Python for both steps (its start and pyroute2's import cost seconds
+# in the debug VM): py STEP runs a step and relays what it says.
+coproc PY { exec python3 "$CT_DIR/pyroute2_veth.py" serve; }
+py() {
+	local line
+	echo "$1" >&"${PY[1]}" || return 1
+	while IFS= read -r line <&"${PY[0]}"; do
+		case $line in
+		"#done "*) return "${line#\#done }" ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done
+	return 1
+}
+py setup
 expect python.setup.rc 0 $?
 # pyroute2 answers ok for each request above; the expectations on them:
 obs host.after_setup "$(snap)"
@@ -28,8 +42,10 @@ if [ "${CT_NETLINK_ONLY:-0}" != 1 ]; then
 	expect pr2.tcp.pr1 ok "$(tcp_sha ct-pr1 10.66.1.2 ct-pr2)"
 	expect host.tcp.pr2 ok "$(tcp_sha ct-pr2 10.66.2.2 -)"
 fi
-python3 "$CT_DIR/pyroute2_veth.py" teardown
+py teardown
 expect python.teardown.rc 0 $?
+eval "exec ${PY[1]}>&-"
+wait "$PY_PID"
 expect pr1.veths_after_del 0 "$(veth_count ct-pr1)"
 expect pr2.veths_after_del 0 "$(veth_count ct-pr2)"
 ip netns del ct-pr1

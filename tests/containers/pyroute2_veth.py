@@ -4,10 +4,11 @@
 ip_lib: IPRoute.link('add', kind='veth', peer={'ifname': ..., 'net_ns_fd':
 ...}), then link('set', net_ns_fd=...) to move an end, addresses, routes,
 MTU, up) and what pyroute2 reads back, as 'NAME<TAB>VALUE' lines.
-    pyroute2_veth.py setup | teardown
+    pyroute2_veth.py setup | teardown | serve
 Namespaces ct-pr1 and ct-pr2 exist beforehand (made by pyroute2.sh)."""
 import os
 import sys
+import traceback
 
 from pyroute2 import IPRoute, NetNS
 
@@ -110,5 +111,25 @@ def teardown():
     ipr.close()
 
 
+def serve():
+    """Runs the steps named on stdin, a line each, as they come: one Python
+    start (pyroute2's import alone takes seconds in the debug VM) for the
+    whole scenario. After each step a line "#done RC" (RC 0, or 1 with the
+    traceback on stderr)."""
+    for line in sys.stdin:
+        rc = 0
+        try:
+            STEPS[line.strip()]()
+        except Exception:  # The caller reads the failure from RC.
+            traceback.print_exc()
+            rc = 1
+        print("#done %d" % rc, flush=True)
+
+
+STEPS = {"setup": setup, "teardown": teardown}
+
 if __name__ == "__main__":
-    {"setup": setup, "teardown": teardown}[sys.argv[1]]()
+    if sys.argv[1] == "serve":
+        serve()
+    else:
+        STEPS[sys.argv[1]]()
