@@ -11,6 +11,7 @@
 #   bench/bench.sh --profile [profile.sh options]   perf profiles of both
 #                                      drivers (bench/profile.sh)
 #   bench/bench.sh --icount [--quick] [--profile] [--works "pktgen ..."]
+#       [--runs N] [--tcp-opts "netperf test options"]
 #       (make bench ICOUNT=1 [QUICK=1] [PROFILE=1]) the same workloads
 #       counted in instructions (bench/icount.sh under `qemu/vm --icount`
 #       with the TCG plugin bench/insn-plugin), reported by
@@ -21,13 +22,15 @@
 set -euo pipefail
 . "$(dirname "$0")/../qemu/common.sh"
 
-quick= ctl= profile= icount= scale= works=
+quick= ctl= profile= icount= scale= works= runs= tcp_opts=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=--quick ;;
 	--icount) icount=1 ;;
 	--scale) scale=$2; shift ;;
 	--works) works=$2; shift ;;
+	--runs) runs=$2; shift ;;
+	--tcp-opts) tcp_opts=$2; shift ;;
 	--ctl) ctl=1; shift; break ;;
 	# Without --icount before it, the rest are profile.sh's options.
 	--profile) profile=1; [ -n "$icount" ] || { shift; break; } ;;
@@ -79,6 +82,7 @@ if [ -n "$icount" ]; then
 	mode=total
 	[ -n "$profile" ] && mode=tb
 	guest=("$top/bench/icount.sh" $quick ${profile:+--profile} ${works:+--works "$works"}
+		${runs:+--runs "$runs"} ${tcp_opts:+--tcp-opts "$tcp_opts"}
 		--mark "$mark" --kallsyms "$top/$dir/kallsyms" "$top/$dir/raw.jsonl")
 	[ -n "$scale" ] && guest=("$top/bench/scale.sh" --mark "$mark" "$top/$dir/raw.jsonl" $scale)
 	msg "instruction-counted run in the release VM, into $dir (waiting for the VM lock if taken)"

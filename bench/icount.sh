@@ -19,7 +19,7 @@
 # fresh setups; run 0 is a warm-up that report.py leaves out.
 #   bench/icount.sh [--quick] [--runs N] [--drivers "veth veth_rs"]
 #                   [--works "pktgen gro ..."] [--mark PROG [--profile]]
-#                   [--kallsyms FILE] OUT
+#                   [--kallsyms FILE] [--tcp-opts OPTS] OUT
 # --mark PROG: the window marker of the instruction plugin
 # (bench/insn-plugin/mark): each workload runs as `sh -c "PROG; WORK;
 # PROG"` in the shell that starts it, so that the plugin's window is the
@@ -48,6 +48,10 @@
 #              run in one host thread, so two CPUs measure no overlap, only
 #              how the vCPUs' turns cut the stream (segments aggregated,
 #              ACKs), which made these rows vary by up to 26% run to run;
+#              the segments bx1 received are kept per run (how many carry
+#              the stream is the sender's TCP's choice, and
+#              bench/icount_report.py compares the runs at one segment
+#              count); --tcp-opts adds netperf test options (e.g. "-m 64K");
 #   tcp_gro    the same with GRO on at bx1;
 #   tcp_rr     netperf TCP_RR, a fixed transaction count (ns per
 #              transaction);
@@ -57,7 +61,7 @@
 #              the create of ctl.
 set -u
 
-quick=0 runs= drivers="veth veth_rs" out= works= mark= profile=0 kallsyms=
+quick=0 runs= drivers="veth veth_rs" out= works= mark= profile=0 kallsyms= TCP_OPTS=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
@@ -67,6 +71,7 @@ while [ $# -gt 0 ]; do
 	--mark) mark=$2; shift ;;
 	--profile) profile=1 ;;
 	--kallsyms) kallsyms=$2; shift ;;
+	--tcp-opts) TCP_OPTS=$2; shift ;;
 	*) out=$1 ;;
 	esac
 	shift
@@ -162,13 +167,15 @@ xdp() {
 # tcp DRIVER RUN METRIC BYTES: netperf TCP_STREAM of BYTES bn0 -> bn1;
 # ns per byte from the rate netperf measured (its own run time).
 tcp() {
-	local drv=$1 r=$2 metric=$3 bytes=$4 srv res thr secs
+	local drv=$1 r=$2 metric=$3 bytes=$4 srv res thr secs rx0 rx1
 	ip netns exec bn1 taskset -c 0 netserver -D -L $IP1 -p 12866 >/dev/null 2>&1 &
 	srv=$!
 	SERVERS+=("$srv")
 	wait_listen bn1 12866 || { log "$drv: netserver did not start"; kill $srv; return 1; }
-	res=$(ip netns exec bn0 taskset -c 0 sh -c "$M; netperf -H $IP1 -p 12866 -t TCP_STREAM -l -$bytes -f m -P 0 -- -o THROUGHPUT,ELAPSED_TIME 2>&1; $M" | tail -n 1)
+	rx0=$(nsstat bn1 bx1 rx_packets)
+	res=$(ip netns exec bn0 taskset -c 0 sh -c "$M; netperf -H $IP1 -p 12866 -t TCP_STREAM -l -$bytes -f m -P 0 -- $TCP_OPTS -o THROUGHPUT,ELAPSED_TIME 2>&1; $M" | tail -n 1)
 	snap "$drv" "$r" "$metric" "$bytes"
+	rx1=$(nsstat bn1 bx1 rx_packets)
 	kill "$srv" 2>/dev/null
 	wait "$srv" 2>/dev/null
 	thr=${res%%,*} secs=${res#*,}
@@ -176,8 +183,8 @@ tcp() {
 		log "$drv run $r: netperf TCP_STREAM failed: $res"
 		return 1
 	fi
-	emit "$drv" "$r" "$metric" "$(calc "8e3 / $thr")" "\"unit\":\"byte\",\"bytes\":$bytes,\"seconds\":$secs"
-	log "$drv run $r: $metric $(calc "8e3 / $thr") ns/byte ($bytes bytes in $secs s)"
+	emit "$drv" "$r" "$metric" "$(calc "8e3 / $thr")" "\"unit\":\"byte\",\"bytes\":$bytes,\"seconds\":$secs,\"received\":$((rx1 - rx0))"
+	log "$drv run $r: $metric $(calc "8e3 / $thr") ns/byte ($bytes bytes in $secs s, $((rx1 - rx0)) packets at bx1)"
 }
 
 tcp_gro() {

@@ -18,7 +18,8 @@ Two figures per workload and driver, each the median of the measured runs
   time, netperf's rate) or, for the control path, bash's clock around
   `ip -batch`; under -icount shift=0 1 ns is 1 instruction, plus idle time
   skipped to the next timer (RCU grace periods of the control path).
-The ratio is veth_rs/veth (below 1: veth_rs does less work); memory is
+The TCP stream rows get a second row each, at one segment count for all
+runs (`at_same_segments`). The ratio is veth_rs/veth (below 1: veth_rs does less work); memory is
 bytes per pair. The spread of a driver is (max - min) / median over its
 runs.
   bench/icount_report.py DIR [--rev REV] [--elapsed S] [--top N]
@@ -131,7 +132,63 @@ def table(meta, samples, snaps, totals):
             row[k + "_ratio"] = b / a if a and b is not None else None
         if any(row[d]["ns"] is not None or row[d]["insn"] is not None for d in DRIVERS):
             rows.append(row)
+            if unit == "byte":
+                adj = at_same_segments(work, label, samples, ins)
+                if adj:
+                    rows.append(adj)
     return rows
+
+
+def at_same_segments(work, label, samples, ins):
+    """A stream's instructions per byte at one segment count for all runs.
+
+    How many segments carry the stream is decided by the sender's TCP
+    (how sends coalesce, as the scheduler interleaves sender and receiver
+    on one CPU), and each segment costs the stack a near-fixed number of
+    instructions: runs of either driver that happen to send larger
+    segments cost less per byte. The segments bx1 received are counted per
+    run; a common slope (instructions per segment, fitted within each
+    driver, so that a difference between the drivers does not enter it)
+    moves every run to the median segment count of all runs."""
+    runs = {}
+    for s in samples:
+        if s["metric"] != work or s["warmup"] or "received" not in s or "bytes" not in s:
+            continue
+        k = (s["driver"], s["run"], work)
+        if k in ins and s["received"] > 0:
+            runs.setdefault(s["driver"], []).append((s["received"], ins[k] * s["bytes"], s["bytes"]))
+    if any(len(runs.get(d, [])) < 2 for d in DRIVERS):
+        return None
+    sxy = sxx = 0.0
+    for d in DRIVERS:
+        pm = statistics.mean(p for p, _, _ in runs[d])
+        ym = statistics.mean(y for _, y, _ in runs[d])
+        sxy += sum((p - pm) * (y - ym) for p, y, _ in runs[d])
+        sxx += sum((p - pm) ** 2 for p, _, _ in runs[d])
+    slope = sxy / sxx if sxx else 0.0
+    ref = statistics.median(p for d in DRIVERS for p, _, _ in runs[d])
+    row = {
+        "work": work + "_seg",
+        "unit": "byte",
+        "label": f"{label}, at {ref:,.0f} segments",
+        "per_segment": slope,
+        "segments": ref,
+    }
+    for d in DRIVERS:
+        v = [(y - slope * (p - ref)) / b for p, y, b in runs[d]]
+        row[d] = {
+            "ns": None,
+            "ns_runs": [],
+            "ns_spread": None,
+            "insn": statistics.median(v),
+            "insn_runs": v,
+            "insn_spread": spread(v),
+            "segments_runs": [p for p, _, _ in runs[d]],
+        }
+    a, b = row["veth"]["insn"], row["veth_rs"]["insn"]
+    row["insn_ratio"] = b / a if a else None
+    row["ns_ratio"] = None
+    return row
 
 
 def markdown_table(meta, rows, args):
@@ -162,6 +219,21 @@ def markdown_table(meta, rows, args):
         if r["work"] == "mem":
             v, w = r["veth"], r["veth_rs"]
             out.append(f"| {r['label']} | pair | | | | {fmt(v['ns'])} | {fmt(w['ns'])} | {fmt(r['ns_ratio'])} |")
+    seg = [r for r in rows if "per_segment" in r]
+    if seg:
+        out.append("")
+        out.append(
+            "Segments bx1 received per stream (the sender's TCP decides them, and each costs the stack "
+            "about the same): "
+            + "; ".join(
+                f"{r['work'][:-4]}: veth {min(r['veth']['segments_runs'])}-{max(r['veth']['segments_runs'])}, "
+                f"veth_rs {min(r['veth_rs']['segments_runs'])}-{max(r['veth_rs']['segments_runs'])}, "
+                f"{r['per_segment']:,.0f} instructions a segment"
+                for r in seg
+            )
+            + ". The rows \"at N segments\" move each run to the median segment count by that slope "
+            "(fitted within each driver)."
+        )
     out.append("")
     out.append("Repeatability: spread (max - min) / median of each driver's measured runs.")
     out.append("")
