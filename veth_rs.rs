@@ -1200,6 +1200,11 @@ impl Driver for Veth {
         }
 
         dev.dev().disable_features(nf::GRO, rtnl);
+        // What XDP each end supports, now that they are tied (as veth.c
+        // does here: BASIC, REDIRECT and RX_SG from the start, before the
+        // first open).
+        veth_set_xdp_features(dev.dev(), rtnl);
+        veth_set_xdp_features(peer.dev(), rtnl);
 
         peer.keep();
         Ok(dev.keep())

@@ -7,7 +7,7 @@
 # make-check: cpus=1 seconds=30 initns=all alone=rmmod_live_pairs,autoload (deletes every veth of the init namespace; two cases unload veth_rs)
 ALL_TESTS="default_names peer_options queues_like_veth carrier drops_visible
 	ethtool_info iflink_netns mac_handling mtu_range features_like_veth
-	delete_either_end delete_netns rmmod_live_pairs autoload"
+	xdp_features_like_veth delete_either_end delete_netns rmmod_live_pairs autoload"
 . "$(dirname "$0")/lib.sh"
 
 cleanup_links() { del_links_of_kind veth_rs veth; }
@@ -182,6 +182,40 @@ features_like_veth() {
 	check_err $? "ethtool -k / ip -d link differ from veth: $(echo "$d" | tr '\n' ' ' | head -c 400)"
 	rm -f /tmp/features.veth /tmp/features.veth_rs
 	log_test "link: features, qdisc, TSO/GSO limits and max MTU as veth"
+}
+
+# xdp_features: "END FEATURE,..." for each end vx* of the init namespace,
+# as the netdev netlink family reports them (the kernel tree's ynl CLI,
+# one dump for every device: its start costs ~10 s in the debug VM).
+xdp_features() {
+	local y
+	y=$(python3 "$VETH_RS_KSRC/tools/net/ynl/pyynl/cli.py" --family netdev --dump dev-get --output-json --no-schema) || return 1
+	ip -j link show | jq -r --argjson y "$y" '
+		($y | map({key: (.ifindex | tostring), value: (."xdp-features" | sort | join(","))}) | from_entries) as $f
+		| .[] | select(.ifname | test("^vx[aAbB]")) | "\(.ifname) \($f[.ifindex | tostring] // "-")"' | sort
+}
+
+# Two pairs per driver, both states in one dump: vxa-vxA as made, vxb-vxB
+# with GRO on at vxB and both ends up.
+xdp_features_like_veth() {
+	local name="link: XDP features advertised as veth's (netdev netlink), when made and with GRO and up" k f
+	require_c_veth || { log_skip "$name" "no veth.ko"; return; }
+	[ -f "${VETH_RS_KSRC:-/nonexistent}/tools/net/ynl/pyynl/cli.py" ] || { log_skip "$name" "no ynl CLI in the kernel tree"; return; }
+	for k in veth veth_rs; do
+		printf 'link add vx%s%s type %s peer name vx%s%s\n' a "$k" "$k" A "$k" b "$k" "$k" B "$k"
+	done | ip -b -
+	check_err $? "pairs not made"
+	for k in veth veth_rs; do
+		ethtool -K "vxB$k" gro on >/dev/null
+		ip -b - <<<"link set vxb$k up"$'\n'"link set vxB$k up"
+	done
+	f=$(xdp_features) || check_err 1 "ynl dump failed"
+	echo "# $(tr '\n' ' ' <<<"$f")"
+	check_eq "$(grep '_rs ' <<<"$f" | sed 's/_rs / /')" "$(grep -v '_rs ' <<<"$f")" "XDP features of veth_rs and veth ends"
+	check_eq "$(grep '^vxaveth_rs ' <<<"$f")" "vxaveth_rs basic,redirect,rx-sg" "XDP features of a new veth_rs end"
+	check_eq "$(grep '^vxbveth_rs ' <<<"$f")" "vxbveth_rs basic,ndo-xmit,ndo-xmit-sg,redirect,rx-sg" "XDP features of an end whose peer has GRO"
+	ip -b - <<<$'link del vxaveth\nlink del vxaveth_rs\nlink del vxbveth\nlink del vxbveth_rs'
+	log_test "$name"
 }
 
 delete_either_end() {
