@@ -17,7 +17,7 @@ out=$1
 shift
 limit=${CONTAINERS_TIMEOUT:-1200}
 drivers="veth veth_rs"
-KMEMLEAK=/sys/kernel/debug/kmemleak
+. "$VETH_RS_TOP/qemu/kmemleak.sh"
 CT=$VETH_RS_TOP/tests/containers
 SPLAT_RE=$(sed -n "s/^SPLAT_RE='\(.*\)'\$/\1/p" "$VETH_RS_TOP/tests/run.sh")
 [ -n "$SPLAT_RE" ] || { echo "no SPLAT_RE in tests/run.sh" >&2; exit 1; }
@@ -86,10 +86,7 @@ done
 use_driver none
 
 if [ -w "$KMEMLEAK" ]; then
-	echo scan >"$KMEMLEAK"
-	sleep 6
-	echo scan >"$KMEMLEAK"
-	cat "$KMEMLEAK" >"$out/kmemleak.txt"
+	kmemleak_scan >"$out/kmemleak.txt"
 	echo "# kmemleak: $(grep -c 'unreferenced object' "$out/kmemleak.txt") unreferenced objects"
 fi
 sleep 1

@@ -24,7 +24,7 @@ set -- "${scripts[@]}"
 NET=${VETH_RS_KSRC:?}/tools/testing/selftests/net
 limit=${SELFTESTS_TIMEOUT:-600}
 drivers=${SELFTESTS_DRIVERS:-veth veth_rs}
-KMEMLEAK=/sys/kernel/debug/kmemleak
+. "$VETH_RS_TOP/qemu/kmemleak.sh"
 # The splat pattern of the project's test runner, taken from it.
 SPLAT_RE=$(sed -n "s/^SPLAT_RE='\(.*\)'\$/\1/p" "$VETH_RS_TOP/tests/run.sh")
 [ -n "$SPLAT_RE" ] || { echo "no SPLAT_RE in tests/run.sh" >&2; exit 1; }
@@ -104,10 +104,7 @@ use_driver none
 ip -all netns delete 2>/dev/null
 
 if [ -w "$KMEMLEAK" ]; then
-	echo scan >"$KMEMLEAK"
-	sleep 6
-	echo scan >"$KMEMLEAK"
-	cat "$KMEMLEAK" >"$out/kmemleak.txt"
+	kmemleak_scan >"$out/kmemleak.txt"
 	echo "# kmemleak: $(grep -c 'unreferenced object' "$out/kmemleak.txt") unreferenced objects"
 fi
 sleep 1

@@ -39,7 +39,7 @@ SPLAT_RE='BUG:|WARNING:|KASAN|UBSAN|Call Trace:|ref_tracker:|unreferenced object
 # which happens here only under fault injection (tests/faults.sh); the
 # reference count itself is still kept.
 EXPECTED_RE='ref_tracker: memory allocation failure, unreliable refcount tracker'
-KMEMLEAK=/sys/kernel/debug/kmemleak
+. "$VETH_RS_TOP/qemu/kmemleak.sh"
 LANE=${VETH_RS_LANE:+_${VETH_RS_LANE}}
 
 mark() { echo "veth_rs-test-marker: $1" >/dev/kmsg; }
@@ -85,20 +85,6 @@ kcsan_results() {
 	rm -f "$out"
 }
 
-# Two scans: kmemleak reports an object found unreferenced, unchanged
-# since the scan before, and allocated at least 5 s before the scan starts.
-# The second starts 6 s after the first started (the first's own time
-# counts: it is ~6 s in the debug VM, so the wait is mostly none).
-kmemleak_scan() {
-	local t0 left
-	[ -w "$KMEMLEAK" ] || return 0
-	t0=${EPOCHREALTIME/./}
-	echo scan >"$KMEMLEAK"
-	left=$((6000000 - (${EPOCHREALTIME/./} - t0)))
-	[ $left -gt 0 ] && sleep "$(printf '%d.%06d' $((left / 1000000)) $((left % 1000000)))"
-	echo scan >"$KMEMLEAK"
-	cat "$KMEMLEAK"
-}
 
 # run_script SCRIPT[:only=A,B|:except=A,B] [NAME]
 run_script() {
