@@ -12,7 +12,9 @@
 ksft_skip=4
 RET=0
 retmsg=
-TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TESTS_DIR=${BASH_SOURCE[0]%/*}
+[ "$TESTS_DIR" != "${BASH_SOURCE[0]}" ] || TESTS_DIR=.
+TESTS_DIR=$(cd "$TESTS_DIR" && pwd)
 VETH_RS_TOP=${VETH_RS_TOP:-$(cd "$TESTS_DIR/.." && pwd)}
 KIND=${KIND:-veth_rs}
 NL="python3 $TESTS_DIR/nl.py"
@@ -73,7 +75,7 @@ pair_up() {
 		peer name "$7" "${q[@]}" netns "$6" || return 1
 	addr_up "$3" "$4" "$5"
 	addr_up "$6" "$7" "$8"
-	wait_for "ip netns exec $3 ping -c1 -W1 ${8%/*} >/dev/null" 10
+	wait_for "in_ns $3 ping -c1 -W1 ${8%/*} >/dev/null" 10
 }
 
 # Remove every device of the given kinds in the init namespace.
@@ -89,17 +91,26 @@ del_links_of_kind() {
 	done
 }
 
+# Whether module $1 is loaded (/proc/modules read by the shell).
+module_loaded() {
+	local name rest
+	while read -r name rest; do
+		[ "$name" = "$1" ] && return 0
+	done </proc/modules
+	return 1
+}
+
 # Load veth_rs (kind veth_rs) unless it is loaded already.
 require_veth_rs() {
-	if ! grep -q '^veth_rs ' /proc/modules; then
+	if ! module_loaded veth_rs; then
 		modprobe veth_rs 2>/dev/null || insmod "$VETH_RS_TOP/veth_rs.ko" || return $ksft_skip
 	fi
-	[ "$(cat /sys/module/veth_rs/parameters/kind)" = "$KIND" ] || return $ksft_skip
+	[ "$(</sys/module/veth_rs/parameters/kind)" = "$KIND" ] || return $ksft_skip
 }
 
 # Load the C veth driver, for side-by-side comparisons.
 require_c_veth() {
-	grep -q '^veth ' /proc/modules || modprobe veth || return $ksft_skip
+	module_loaded veth || modprobe veth || return $ksft_skip
 }
 
 check_err() {
