@@ -11,7 +11,11 @@ ALL_TESTS="xdp_attach_detach xdp_errors_like_veth xdp_pass_counts xdp_drop_count
 	xdp_tx_back_to_sender xdp_tx_without_peer_napi xdp_redirect_out_and_in
 	xdp_redirect_cpumap xdp_redirect_xsk xdp_metadata_like_veth
 	xdp_changes_under_traffic"
-. "$(dirname "$0")/lib.sh"
+# The folder of this script without dirname's process (lib.sh sets
+# TESTS_DIR again, absolute).
+TESTS_DIR=${0%/*}
+[ "$TESTS_DIR" != "$0" ] || TESTS_DIR=.
+. "$TESTS_DIR/lib.sh"
 
 BPF=$VETH_RS_TOP/tests/bpf
 # A private bpffs for the pins of the programs that bpftool loads (the
@@ -19,10 +23,27 @@ BPF=$VETH_RS_TOP/tests/bpf
 BPFFS=/tmp/veth_rs_bpffs
 PIN=$BPFFS/veth_rs_redirect
 
+# Whether a file system is mounted on $1: mountpoint -q without its
+# process (the mount table read by the shell).
+is_mounted() {
+	local src dir rest
+	while read -r src dir rest; do
+		[ "$dir" = "$1" ] && return 0
+	done </proc/self/mounts
+	return 1
+}
+
+# Removes the pins of load_pinned; no rm process when there are none.
+unpin() {
+	if [ -e "$PIN" ] || [ -e "${PIN}_maps" ]; then
+		rm -rf "$PIN" "${PIN}_maps"
+	fi
+}
+
 bpffs_up() {
-	mkdir -p "$BPFFS"
-	mountpoint -q "$BPFFS" || mount -t bpf bpf "$BPFFS" || return 1
-	rm -rf "$PIN" "${PIN}_maps" 2>/dev/null
+	[ -d "$BPFFS" ] || mkdir -p "$BPFFS"
+	is_mounted "$BPFFS" || mount -t bpf bpf "$BPFFS" || return 1
+	unpin 2>/dev/null
 	# No dot in these names: bpffs refuses them, libbpf rewrites them.
 	[ ! -e "$PIN" ] && mkdir "${PIN}_maps"
 }
@@ -58,46 +79,72 @@ detach() {
 	ip -n "$1" link set dev "$2" xdpdrv off
 }
 
-# qstat NS DEV NAME: sum over the queues of DEV of its ethtool counter
-# *_queue_N_NAME.
+# qstat NS DEV NAME...: for each NAME, the sum over the queues of DEV of
+# its ethtool counter *_queue_N_NAME; several NAMEs are read from one
+# ethtool run and printed on one line:
+#   read -r a b < <(qstat NS DEV NAME_A NAME_B)
 qstat() {
-	local out k v sum=0
-	out=$(ip netns exec "$1" ethtool -S "$2")
+	local out k v i names=("${@:3}") sums=()
+	out=$(in_ns "$1" ethtool -S "$2")
+	for i in "${!names[@]}"; do
+		sums[i]=0
+	done
 	while read -r k v; do
-		[[ $k =~ _queue_[0-9]+_${3}:$ ]] && sum=$((sum + v))
+		for i in "${!names[@]}"; do
+			[[ $k =~ _queue_[0-9]+_${names[i]}:$ ]] && sums[i]=$((sums[i] + v))
+		done
 	done <<<"$out"
-	echo "$sum"
+	echo "${sums[*]}"
+}
+
+# tso NS DEV: DEV's tcp-segmentation-offload (on or off) by ethtool -k.
+tso() {
+	local out k v rest
+	out=$(in_ns "$1" ethtool -k "$2")
+	while read -r k v rest; do
+		[ "$k" = tcp-segmentation-offload: ] && echo "$v"
+	done <<<"$out"
 }
 
 # ping_n N: N pings NS0 -> 10.3.3.3 (their outcome is the caller's);
 # prints how many were answered.
 ping_n() {
-	ip netns exec "$NS0" ping -c "$1" -i 0.05 -W 1 10.3.3.3 2>/dev/null |
-		sed -n 's/.* \([0-9]*\) received.*/\1/p'
+	local out re=' ([0-9]*) received'
+	out=$(in_ns "$NS0" ping -c "$1" -i 0.05 -W 1 10.3.3.3 2>/dev/null)
+	# From the summary line "N packets transmitted, M received, ...".
+	if [[ $out =~ $re ]]; then
+		echo "${BASH_REMATCH[1]}"
+	fi
+}
+
+# iperf3_listening NS: whether a TCP socket listens on port 5201 in NS.
+iperf3_listening() {
+	[[ $(in_ns "$1" ss -ltn) == *:5201* ]]
 }
 
 xdp_attach_detach() {
-	local name="xdp: attach and detach, peer features follow"
+	local name="xdp: attach and detach, peer features follow" out
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
 	attach "$NS1" vx1 xdp_pass
 	check_err $? "attach xdp_pass"
-	ip -n "$NS1" -d link show vx1 | grep -q 'prog/xdp id'
+	out=$(ip -n "$NS1" -d link show vx1)
+	[[ $out == *'prog/xdp id'* ]]
 	check_err $? "ip link does not show the program"
 	# The peer gives up GSO (and TSO) and its max MTU shrinks to a page.
-	check_eq "$(ip netns exec "$NS0" ethtool -k vx0 | awk '/^tcp-segmentation-offload:/ {print $2}')" \
-		off "peer TSO with XDP"
-	local maxmtu
-	maxmtu=$(ip -n "$NS0" -d link show vx0 | sed -n 's/.*maxmtu \([0-9]*\).*/\1/p')
+	check_eq "$(tso "$NS0" vx0)" off "peer TSO with XDP"
+	local maxmtu=
+	out=$(ip -n "$NS0" -d link show vx0)
+	[[ $out =~ maxmtu\ ([0-9]*) ]] && maxmtu=${BASH_REMATCH[1]}
 	[ -n "$maxmtu" ] && [ "$maxmtu" -lt 4096 ]
 	check_err $? "peer max MTU with XDP: $maxmtu"
 	ip -n "$NS0" link set vx0 mtu 9000 2>/dev/null
 	check_fail $? "peer MTU 9000 accepted with XDP on the other end"
 	detach "$NS1" vx1
 	check_err $? "detach"
-	ip -n "$NS1" -d link show vx1 | grep -q 'prog/xdp'
+	out=$(ip -n "$NS1" -d link show vx1)
+	[[ $out == *prog/xdp* ]]
 	check_fail $? "program still shown after detach"
-	check_eq "$(ip netns exec "$NS0" ethtool -k vx0 | awk '/^tcp-segmentation-offload:/ {print $2}')" \
-		on "peer TSO after detach"
+	check_eq "$(tso "$NS0" vx0)" on "peer TSO after detach"
 	ip -n "$NS0" link set vx0 mtu 9000
 	check_err $? "peer MTU 9000 after detach"
 	# Attach while down, then up: traffic flows through the program.
@@ -125,12 +172,12 @@ xdp_errors_of() {
 	ip -n "$NS0" link set ve0 mtu 9000
 	out+=("mtu=$(answer ip -n "$NS1" link set dev ve1 xdpdrv obj "$BPF/xdp_pass.bpf.o" sec xdp)")
 	ip -n "$NS0" link set ve0 mtu 1500
-	ip netns exec "$NS1" ethtool -L ve1 rx 1 tx 1
-	ip netns exec "$NS0" ethtool -L ve0 rx 1 tx 2
+	in_ns "$NS1" ethtool -L ve1 rx 1 tx 1
+	in_ns "$NS0" ethtool -L ve0 rx 1 tx 2
 	out+=("rxq=$(answer ip -n "$NS1" link set dev ve1 xdpdrv obj "$BPF/xdp_pass.bpf.o" sec xdp)")
-	ip netns exec "$NS1" ethtool -L ve1 rx 2 tx 1
+	in_ns "$NS1" ethtool -L ve1 rx 2 tx 1
 	out+=("attach=$(answer ip -n "$NS1" link set dev ve1 xdpdrv obj "$BPF/xdp_pass.bpf.o" sec xdp)")
-	out+=("shrink=$(answer ip netns exec "$NS1" ethtool -L ve1 rx 1)")
+	out+=("shrink=$(answer in_ns "$NS1" ethtool -L ve1 rx 1)")
 	local IFS=';'
 	echo "${out[*]}"
 	cleanup_ns
@@ -163,7 +210,7 @@ xdp_errors_like_veth() {
 }
 
 xdp_pass_counts() {
-	local name="xdp: XDP_PASS delivers and counts" before after
+	local name="xdp: XDP_PASS delivers and counts" before after pkts bytes drops
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
 	attach "$NS1" vx1 xdp_pass || check_err 1 "attach"
 	before=$(link_stat "$NS1" vx1 rx_packets)
@@ -171,16 +218,17 @@ xdp_pass_counts() {
 	after=$(link_stat "$NS1" vx1 rx_packets)
 	[ $((after - before)) -ge 10 ]
 	check_err $? "rx_packets moved by $((after - before))"
-	check_ge "$(qstat "$NS1" vx1 xdp_packets)" 10 "rx_queue xdp_packets"
+	read -r pkts bytes drops < <(qstat "$NS1" vx1 xdp_packets xdp_bytes xdp_drops)
+	check_ge "$pkts" 10 "rx_queue xdp_packets"
 	# Bytes as veth.c counts them: the skb's length after the ethernet
 	# header is pulled (84 per ping).
-	check_ge "$(qstat "$NS1" vx1 xdp_bytes)" 840 "rx_queue xdp_bytes"
-	check_eq "$(qstat "$NS1" vx1 xdp_drops)" 0 "xdp_drops"
+	check_ge "$bytes" 840 "rx_queue xdp_bytes"
+	check_eq "$drops" 0 "xdp_drops"
 	# A TCP stream through the program (skbs copied into page-pool pages
 	# when they lack headroom).
-	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
-	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	timeout 60 ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 2 >/dev/null 2>&1
+	in_ns "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
+	wait_for "iperf3_listening $NS1" 10
+	timeout 60 nsenter --net="/run/netns/$NS0" -- iperf3 -c 10.3.3.3 -t 2 >/dev/null 2>&1
 	check_err $? "TCP through XDP_PASS"
 	cleanup_ns
 	log_test "$name"
@@ -201,33 +249,34 @@ xdp_drop_counts() {
 }
 
 xdp_tx_back_to_sender() {
-	local name="xdp: XDP_TX sends back through the peer" before after tx
+	local name="xdp: XDP_TX sends back through the peer" before after tx txerr
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
 	# The sender's end needs NAPI to take frames: GRO on.
-	ip netns exec "$NS0" ethtool -K vx0 gro on
+	in_ns "$NS0" ethtool -K vx0 gro on
 	attach "$NS1" vx1 xdp_tx || check_err 1 "attach"
 	before=$(link_stat "$NS0" vx0 rx_packets)
 	ping_n 10 >/dev/null
 	after=$(link_stat "$NS0" vx0 rx_packets)
-	tx=$(qstat "$NS1" vx1 xdp_tx)
+	read -r tx txerr < <(qstat "$NS1" vx1 xdp_tx xdp_tx_errors)
 	[ "$tx" -ge 10 ]
 	check_err $? "rx_queue xdp_tx: $tx"
 	[ $((after - before)) -ge 10 ]
 	check_err $? "sender received $((after - before)) packets back"
-	check_eq "$(qstat "$NS1" vx1 xdp_tx_errors)" 0 "xdp_tx_errors"
+	check_eq "$txerr" 0 "xdp_tx_errors"
 	cleanup_ns
 	log_test "$name"
 }
 
 xdp_tx_without_peer_napi() {
-	local name="xdp: XDP_TX to a peer without NAPI counts errors, as veth" err
+	local name="xdp: XDP_TX to a peer without NAPI counts errors, as veth" err rxd txd
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
 	attach "$NS1" vx1 xdp_tx || check_err 1 "attach"
 	ping_n 5 >/dev/null
 	err=$(qstat "$NS1" vx1 xdp_tx_errors)
 	[ "$err" -ge 5 ]
 	check_err $? "rx_queue xdp_tx_errors: $err"
-	[ "$(link_stat "$NS1" vx1 rx_dropped)" -ge 5 ] || [ "$(link_stat "$NS1" vx1 tx_dropped)" -ge 5 ]
+	read -r rxd txd < <(link_stat "$NS1" vx1 rx_dropped tx_dropped)
+	[ "$rxd" -ge 5 ] || [ "$txd" -ge 5 ]
 	check_err $? "drops not in the link stats"
 	cleanup_ns
 	log_test "$name"
@@ -249,7 +298,7 @@ xdp_redirect_out_and_in() {
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
 	redirect_target veth_rs || { check_err 1 "redirect target"; log_test "$name"; return; }
 	# ndo_xdp_xmit into vy0 needs NAPI on vy1.
-	ip netns exec "$NS2" ethtool -K vy1 gro on
+	in_ns "$NS2" ethtool -K vy1 gro on
 	attach "$NS1" vx1 xdp_redirect
 	check_err $? "attach xdp_redirect"
 	before=$(link_stat "$NS2" vy1 rx_packets)
@@ -261,7 +310,7 @@ xdp_redirect_out_and_in() {
 	check_ge "$(qstat "$NS1" vy0 xdp_xmit)" 10 "vy0 tx_queue xdp_xmit"
 	# Without NAPI on vy1, vy0 stops advertising ndo-xmit: the redirect
 	# fails and vx1 counts the packets as dropped (rx_queue_N_drops).
-	ip netns exec "$NS2" ethtool -K vy1 gro off
+	in_ns "$NS2" ethtool -K vy1 gro off
 	local drops=$(qstat "$NS1" vx1 drops)
 	ping_n 5 >/dev/null
 	check_ge $(($(qstat "$NS1" vx1 drops) - drops)) 5 "vx1 drops without NAPI on vy1 (from $drops)"
@@ -288,7 +337,7 @@ xdp_redirect_cpumap() {
 	check_eq "$(ping_n 10)" 10 "pings answered through the cpumap"
 	check_ge "$(qstat "$NS1" vx1 xdp_redirect)" 10 "vx1 rx_queue xdp_redirect"
 	detach "$NS1" vx1
-	rm -rf "$PIN" "${PIN}_maps"
+	unpin
 	cleanup_ns
 	log_test "$name"
 }
@@ -297,7 +346,7 @@ xdp_redirect_cpumap() {
 # bound to its queue 0: the frames must reach the socket's RX ring with
 # their payload, counted as redirects, while other traffic still passes.
 xdp_redirect_xsk() {
-	local name="xdp: XDP_REDIRECT into an AF_XDP socket (copy mode)" out pid rc
+	local name="xdp: XDP_REDIRECT into an AF_XDP socket (copy mode)" out pid rc lines text=
 	make_pair || { check_err 1 "pair setup"; log_test "$name"; return; }
 	if ! load_pinned xdp_xsk; then
 		cleanup_ns
@@ -307,24 +356,39 @@ xdp_redirect_xsk() {
 	nsenter --net="/run/netns/$NS1" bpftool net attach xdpdrv pinned "$PIN" dev vx1
 	check_err $? "attach xdp_xsk"
 	out=$(mktemp)
-	ip netns exec "$NS1" python3 -S "$TESTS_DIR/xsk.py" --dev vx1 \
+	# nsenter, not in_ns, for what runs in the background: $! is then the
+	# program itself, not a subshell around it.
+	nsenter --net="/run/netns/$NS1" -- python3 -S "$TESTS_DIR/xsk.py" --dev vx1 \
 		--map "${PIN}_maps/veth_rs_xsks" --expect 5 --timeout 120 >"$out" 2>&1 &
 	pid=$!
-	wait_for "grep -q '^ready' $out || ! kill -0 $pid 2>/dev/null" 120
+	wait_for "ready_in $out || ! kill -0 $pid 2>/dev/null" 120
 	# Ten datagrams with the marker the receiver looks for.
-	ip netns exec "$NS0" bash -c 'for i in 1 2 3 4 5 6 7 8 9 10; do
+	in_ns "$NS0" bash -c 'for i in 1 2 3 4 5 6 7 8 9 10; do
 		echo "veth_rs-xsk $i" >/dev/udp/10.3.3.3/9; done'
 	wait "$pid"
 	rc=$?
-	echo "# $(tr '\n' ' ' <"$out")"
+	# What tr '\n' ' ' made of it.
+	mapfile -t lines <"$out"
+	[ ${#lines[@]} -eq 0 ] || printf -v text '%s ' "${lines[@]}"
+	echo "# $text"
 	check_err $rc "AF_XDP socket did not get the frames"
 	check_ge "$(qstat "$NS1" vx1 xdp_redirect)" 5 "vx1 rx_queue xdp_redirect"
 	check_eq "$(ping_n 3)" 3 "pings (not redirected) answered"
 	rm -f "$out"
 	detach "$NS1" vx1
-	rm -rf "$PIN" "${PIN}_maps"
+	unpin
 	cleanup_ns
 	log_test "$name"
+}
+
+# ready_in FILE: whether a line of FILE begins with "ready" (grep -q
+# '^ready' without a process at every look).
+ready_in() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		[[ $line == ready* ]] && return 0
+	done <"$1"
+	return 1
 }
 
 # meta_read N: what tests/bpf/xdp_meta.bpf.c recorded, as one line, once
@@ -346,7 +410,7 @@ meta_read() {
 # send_udp NS ADDR: one datagram to ADDR:7777 from source port 5555 (the
 # same flow, thus the same flow hash, whatever the driver).
 send_udp() {
-	echo veth_rs-meta | ip netns exec "$1" socat -u - "UDP4-SENDTO:$2:7777,sourceport=5555"
+	in_ns "$1" socat -u - "UDP4-SENDTO:$2:7777,sourceport=5555" <<<veth_rs-meta
 }
 
 # meta_of KIND: what the XDP metadata kfuncs answer on the receiving end
@@ -357,7 +421,7 @@ meta_of() {
 	local rc
 	meta_steps "$@"
 	rc=$?
-	rm -rf "$PIN" "${PIN}_maps"
+	unpin
 	cleanup_ns
 	return $rc
 }
@@ -371,12 +435,12 @@ meta_steps() {
 	out+=("skb: $(meta_read 1)")
 	# The tag as tx VLAN offload leaves it: in the skb, not in the frame
 	# (tests/bpf/tc_vlan_push.bpf.c on vx0's egress).
-	ip netns exec "$NS0" tc qdisc add dev vx0 clsact &&
-		ip netns exec "$NS0" tc filter add dev vx0 egress bpf da \
+	tc -n "$NS0" qdisc add dev vx0 clsact &&
+		tc -n "$NS0" filter add dev vx0 egress bpf da \
 			obj "$BPF/tc_vlan_push.bpf.o" sec tc || return 1
 	send_udp "$NS0" 10.3.3.3
 	out+=("vlan: $(meta_read 2)")
-	ip netns exec "$NS0" tc qdisc del dev vx0 clsact
+	tc -n "$NS0" qdisc del dev vx0 clsact
 	# Frames: vx1 redirects to vy0 (ifindex 4242), whose peer vy1 (NS2)
 	# runs the program on what ndo_xdp_xmit put in its ring.
 	detach "$NS1" vx1
@@ -418,27 +482,33 @@ xdp_metadata_like_veth() {
 xdp_changes_under_traffic() {
 	local name="xdp: attach/detach, GRO and channels under traffic" i
 	make_pair veth_rs 2 || { check_err 1 "pair setup"; log_test "$name"; return; }
-	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
-	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
+	in_ns "$NS1" iperf3 -s -1 -D -B 10.3.3.3 --logfile /dev/null
+	wait_for "iperf3_listening $NS1" 10
 	# Traffic for as long as the changes take (stopped after them), not
-	# for a fixed time.
-	timeout 120 ip netns exec "$NS0" iperf3 -c 10.3.3.3 -t 100 >/dev/null 2>&1 &
+	# for a fixed time. nsenter, not in_ns: $! must be the pid that kill
+	# stops, not a subshell around it.
+	timeout 120 nsenter --net="/run/netns/$NS0" -- iperf3 -c 10.3.3.3 -t 100 >/dev/null 2>&1 &
 	local tcp=$!
-	ip netns exec "$NS0" ping -f -w 100 10.3.3.3 >/dev/null 2>&1 &
+	nsenter --net="/run/netns/$NS0" -- ping -f -w 100 10.3.3.3 >/dev/null 2>&1 &
 	local flood=$!
 	nap 1
 	for i in 1 2; do
 		attach "$NS1" vx1 xdp_pass || check_err 1 "attach $i"
-		ip netns exec "$NS1" ethtool -K vx1 gro on
-		ip netns exec "$NS1" ethtool -L vx1 rx 1 tx 1 2>/dev/null
-		ip netns exec "$NS1" ethtool -L vx1 rx 2 tx 2 || check_err 1 "channels $i"
+		in_ns "$NS1" ethtool -K vx1 gro on
+		in_ns "$NS1" ethtool -L vx1 rx 1 tx 1 2>/dev/null
+		in_ns "$NS1" ethtool -L vx1 rx 2 tx 2 || check_err 1 "channels $i"
 		attach "$NS1" vx1 xdp_drop || check_err 1 "replace $i"
-		ip netns exec "$NS1" ethtool -K vx1 gro off
+		in_ns "$NS1" ethtool -K vx1 gro off
 		detach "$NS1" vx1 || check_err 1 "detach $i"
-		ip -n "$NS1" link set vx1 down
-		attach "$NS1" vx1 xdp_pass
-		ip -n "$NS1" link set vx1 up
-		detach "$NS1" vx1
+		# Down, attach while down, up, detach: one ip run, -force so
+		# that the batch goes on after a failure, as the four unchecked
+		# commands did (and attach's replace flag).
+		ip -force -n "$NS1" -b - <<EOF
+link set vx1 down
+link set dev vx1 xdpdrv obj $BPF/xdp_pass.bpf.o sec xdp
+link set vx1 up
+link set dev vx1 xdpdrv off
+EOF
 	done
 	kill "$tcp" "$flood" 2>/dev/null
 	wait "$tcp" "$flood"
@@ -448,7 +518,7 @@ xdp_changes_under_traffic() {
 }
 
 unmount_bpffs() {
-	mountpoint -q "$BPFFS" && umount "$BPFFS"
+	is_mounted "$BPFFS" && umount "$BPFFS"
 	return 0
 }
 CLEANUP_HOOK=unmount_bpffs
