@@ -9,7 +9,11 @@
 ALL_TESTS="gro_off_uses_backlog gro_aggregates gro_stats_equal ethtool_stats_like_veth
 	channels_like_veth channels_under_gro gro_toggle_under_traffic
 	backpressure_no_stuck_queue backpressure_tx_busy rx_headroom_like_veth"
-. "$(dirname "$0")/lib.sh"
+# The folder of this script without dirname's process (lib.sh sets
+# TESTS_DIR again, absolute).
+TESTS_DIR=${0%/*}
+[ "$TESTS_DIR" != "$0" ] || TESTS_DIR=.
+. "$TESTS_DIR/lib.sh"
 
 # A pair vrg0 (in NS0, 10.2.2.2) <-> vrg1 (in NS1, 10.2.2.3), with
 # $1 tx and rx queues on each end.
@@ -22,27 +26,51 @@ drop_pair() {
 	cleanup_ns
 }
 
-# Sum of the rx_queue_N_xdp_packets counters of a device.
+# napi_packets NS DEV: sum of the rx_queue_N_xdp_packets counters of DEV,
+# into $NAPI (one ethtool run, no awk, no subshell for the result).
+NAPI=
 napi_packets() {
-	ip netns exec "$1" ethtool -S "$2" | awk '/rx_queue_[0-9]+_xdp_packets:/ {s += $2} END {print s + 0}'
+	local k v rest
+	NAPI=0
+	while read -r k v rest; do
+		[[ $k =~ rx_queue_[0-9]+_xdp_packets: ]] && NAPI=$((NAPI + v))
+	done < <(in_ns "$1" ethtool -S "$2")
 }
+
+# qdisc_requeues VAR NS DEV: the first "requeues N" of tc -s for DEV's
+# qdisc (the Sent line), into the variable named VAR (tc's output read by
+# the shell, no sed and head).
+qdisc_requeues() {
+	local l
+	printf -v "$1" '%s' ""
+	while IFS= read -r l; do
+		if [[ $l =~ .*requeues\ ([0-9]*) ]]; then
+			printf -v "$1" '%s' "${BASH_REMATCH[1]}"
+			break
+		fi
+	done < <(tc -n "$2" -s qdisc show dev "$3")
+}
+
 
 # TCP traffic NS0 -> NS1 for $1 seconds.
 tcp_burst() {
-	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
-	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	ip netns exec "$NS0" iperf3 -c 10.2.2.3 -t "${1:-2}" >/dev/null 2>&1
+	in_ns "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
+	wait_for "iperf3_listening $NS1" 10
+	in_ns "$NS0" iperf3 -c 10.2.2.3 -t "${1:-2}" >/dev/null 2>&1
 }
 
 # Largest frame tcpdump sees on vrg1 during a TCP burst without TSO on the
 # sender (so every frame leaves vrg0 at most MTU-sized).
 largest_rx_frame() {
-	local pcap=/tmp/vrg.$$.pcap
-	ip netns exec "$NS0" ethtool -K vrg0 tso off >/dev/null
-	ip netns exec "$NS1" timeout 20 tcpdump --immediate-mode -U -i vrg1 -s 128 -c 2000 -w "$pcap" tcp 2>"$pcap.err" &
+	local pcap=/tmp/vrg.$$.pcap l n max=
+	in_ns "$NS0" ethtool -K vrg0 tso off >/dev/null
+	# nsenter itself (in_ns's command), not the function: a function in
+	# the background is a shell of its own, $! would be that shell and
+	# the kill would miss timeout.
+	nsenter --net="/run/netns/$NS1" -- timeout 20 tcpdump --immediate-mode -U -i vrg1 -s 128 -c 2000 -w "$pcap" tcp 2>"$pcap.err" &
 	local dump=$!
 	# Listening once it says so on stderr (not a fixed sleep).
-	wait_for "grep -q 'listening on' $pcap.err" 10
+	wait_for "[[ \$(<$pcap.err) == *'listening on'* ]]" 10
 	tcp_burst 2
 	# Stopped once the burst is over, not at 2,000 frames or the timeout:
 	# with GRO on far fewer frames arrive. --immediate-mode hands each
@@ -50,19 +78,28 @@ largest_rx_frame() {
 	# stop would lose), -U writes each one to the file at once.
 	kill "$dump" 2>/dev/null
 	wait "$dump"
-	rm -f "$pcap.err"
-	tcpdump -r "$pcap" -nn -e 2>/dev/null | sed -n 's/.*, length \([0-9]*\): .*/\1/p' | sort -n | tail -1
-	rm -f "$pcap"
+	# The largest "length N: " (the frame's, the last one of the line) by
+	# the shell: no sed, sort and tail.
+	while IFS= read -r l; do
+		[[ $l =~ .*,\ length\ ([0-9]*):\  ]] || continue
+		n=${BASH_REMATCH[1]}
+		[ -n "$n" ] && { [ -z "$max" ] || [ "$n" -gt "$max" ]; } && max=$n
+	done < <(tcpdump -r "$pcap" -nn -e 2>/dev/null)
+	echo "$max"
+	rm -f "$pcap" "$pcap.err"
 }
 
 gro_off_uses_backlog() {
-	local max
+	local max out gro=
 	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: GRO off"; return; }
-	check_eq "$(ip netns exec "$NS1" ethtool -k vrg1 | awk '/generic-receive-offload:/ {print $2}')" off "GRO default"
+	out=$(in_ns "$NS1" ethtool -k vrg1)
+	[[ $out =~ generic-receive-offload:[[:space:]]+([^[:space:]]+) ]] && gro=${BASH_REMATCH[1]}
+	check_eq "$gro" off "GRO default"
 	max=$(largest_rx_frame)
 	[ "${max:-0}" -gt 0 ] && [ "${max:-0}" -le 1514 ]
 	check_err $? "largest frame received with GRO off: ${max:-none} (expected 1..1514)"
-	check_eq "$(napi_packets "$NS1" vrg1)" 0 "packets through NAPI with GRO off"
+	napi_packets "$NS1" vrg1
+	check_eq "$NAPI" 0 "packets through NAPI with GRO off"
 	drop_pair
 	log_test "datapath: GRO off: backlog path, frames of at most the MTU ($max)"
 }
@@ -70,12 +107,13 @@ gro_off_uses_backlog() {
 gro_aggregates() {
 	local max n
 	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: GRO on"; return; }
-	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	in_ns "$NS1" ethtool -K vrg1 gro on
 	check_err $? "ethtool -K gro on failed"
 	max=$(largest_rx_frame)
 	[ "${max:-0}" -gt 1514 ]
 	check_err $? "no aggregated frame with GRO on (largest ${max:-none})"
-	n=$(napi_packets "$NS1" vrg1)
+	napi_packets "$NS1" vrg1
+	n=$NAPI
 	[ "$n" -gt 0 ]
 	check_err $? "rx_queue_0_xdp_packets did not move with GRO on"
 	drop_pair
@@ -87,16 +125,16 @@ gro_aggregates() {
 gro_stats_equal() {
 	local rx0 tx0 rx1 tx1 rxb1 txb0 i
 	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: stats with GRO"; return; }
-	ip netns exec "$NS0" ethtool -K vrg0 gro on tso off
-	ip netns exec "$NS1" ethtool -K vrg1 gro on tso off
+	in_ns "$NS0" ethtool -K vrg0 gro on tso off
+	in_ns "$NS1" ethtool -K vrg1 gro on tso off
 	tcp_burst 1
-	ip netns exec "$NS1" ping -c 5 -i 0.05 10.2.2.2 >/dev/null
+	in_ns "$NS1" ping -c 5 -i 0.05 10.2.2.2 >/dev/null
 	# One quiet snapshot of packets and bytes (an IPv6 neighbour or
-	# router message may pass between two reads).
+	# router message may pass between two reads): each end's counters
+	# in one read.
 	for i in 1 2 3 4 5; do
-		rx0=$(link_stat "$NS0" vrg0 rx_packets) tx0=$(link_stat "$NS0" vrg0 tx_packets)
-		rx1=$(link_stat "$NS1" vrg1 rx_packets) tx1=$(link_stat "$NS1" vrg1 tx_packets)
-		rxb1=$(link_stat "$NS1" vrg1 rx_bytes) txb0=$(link_stat "$NS0" vrg0 tx_bytes)
+		read -r rx0 tx0 txb0 < <(link_stat "$NS0" vrg0 rx_packets tx_packets tx_bytes)
+		read -r rx1 tx1 rxb1 < <(link_stat "$NS1" vrg1 rx_packets tx_packets rx_bytes)
 		[ "$rx0" = "$tx1" ] && [ "$rx1" = "$tx0" ] && [ "$rxb1" = "$txb0" ] &&
 			[ "$tx0" = "$(link_stat "$NS0" vrg0 tx_packets)" ] && break
 		nap 1
@@ -104,42 +142,63 @@ gro_stats_equal() {
 	check_eq "$rx1" "$tx0" "rx_packets of vrg1 vs tx_packets of vrg0"
 	check_eq "$rx0" "$tx1" "rx_packets of vrg0 vs tx_packets of vrg1"
 	check_eq "$rxb1" "$txb0" "rx_bytes vs tx_bytes"
-	[ "$(napi_packets "$NS1" vrg1)" -gt 0 ]
+	napi_packets "$NS1" vrg1
+	[ "$NAPI" -gt 0 ]
 	check_err $? "no packet went through NAPI"
 	drop_pair
 	log_test "datapath: with GRO, rx of one end equals tx of the other ($tx0/$tx1)"
 }
 
 ethtool_stats_like_veth() {
-	local k
+	local k lines
+	local -A names nlines
 	require_c_veth || { log_skip "datapath: ethtool -S names as veth" "no veth.ko"; return; }
 	for k in veth veth_rs; do
 		ip link add "vrs$k" numtxqueues 2 numrxqueues 2 type "$k" peer name "vrS$k" numtxqueues 2 numrxqueues 2
-		ethtool -S "vrs$k" | sed 's/:.*//' >"/tmp/stats.$k"
+		# Each line up to its first colon (sed 's/:.*//' by the shell).
+		mapfile -t lines < <(ethtool -S "vrs$k")
+		names[$k]=
+		[ ${#lines[@]} -eq 0 ] || printf -v "names[$k]" '%s\n' "${lines[@]%%:*}"
+		nlines[$k]=${#lines[@]}
 		ip link del "vrs$k"
 	done
-	diff /tmp/stats.veth /tmp/stats.veth_rs >/dev/null
-	check_err $? "ethtool -S names differ: $(diff /tmp/stats.veth /tmp/stats.veth_rs | tr '\n' ' ' | head -c 300)"
-	check_eq "$(wc -l </tmp/stats.veth_rs)" 20 "number of ethtool -S lines (header, peer_ifindex, 2x7 rx, 2x2 tx)"
-	rm -f /tmp/stats.veth /tmp/stats.veth_rs
+	# diff only to tell what differs.
+	[ "${names[veth]}" = "${names[veth_rs]}" ] ||
+		check_err 1 "ethtool -S names differ: $(diff <(printf %s "${names[veth]}") <(printf %s "${names[veth_rs]}") | tr '\n' ' ' | head -c 300)"
+	check_eq "${nlines[veth_rs]}" 20 "number of ethtool -S lines (header, peer_ifindex, 2x7 rx, 2x2 tx)"
 	log_test "datapath: ethtool -S names per queue as veth"
 }
 
 # The same ethtool -l/-L requests give the same results on both drivers.
 channels_like_veth() {
-	local k req out res results=()
+	local k req out rc err l c f cur carrier res results=()
 	require_c_veth || { log_skip "datapath: channels as veth" "no veth.ko"; return; }
 	for k in veth veth_rs; do
 		res=""
-		ip link add "vrc$k" type "$k" peer name "vrC$k"
-		ip link set "vrc$k" up
-		ip link set "vrC$k" up
+		ip -b - <<<"link add vrc$k type $k peer name vrC$k
+link set vrc$k up
+link set vrC$k up"
 		for req in "rx 2 tx 2" "rx 1 tx 2" "rx 0 tx 1" "rx 1 tx 0" "rx 3 tx 1" "rx 2 tx 1" "rx 1 tx 1"; do
 			out=$(ethtool -L "vrc$k" $req 2>&1)
-			res+="[$req: $? $(echo "$out" | grep -o 'Invalid argument\|out of range\|exceeds' | head -1)"
-			res+=" $(ethtool -l "vrc$k" | awk '/^Current/ {c=1} c && /^(RX|TX):/ {printf "%s%s ", $1, $2}')] "
+			rc=$?
+			# The first of these words in the answer (grep -o | head -1).
+			err=
+			[[ $out =~ Invalid\ argument|out\ of\ range|exceeds ]] && err=${BASH_REMATCH[0]}
+			res+="[$req: $rc $err"
+			# "RX:n TX:n " of the current settings (the awk before).
+			cur= c=
+			while IFS= read -r l; do
+				[[ $l == Current* ]] && c=1
+				if [ -n "$c" ] && [[ $l =~ ^(RX|TX): ]]; then
+					read -r -a f <<<"$l"
+					cur+="${f[0]}${f[1]} "
+				fi
+			done < <(ethtool -l "vrc$k")
+			res+=" $cur] "
 		done
-		res+="carrier $(cat /sys/class/net/vrc$k/carrier)"
+		carrier=
+		read -r carrier <"/sys/class/net/vrc$k/carrier"
+		res+="carrier $carrier"
 		results+=("$res")
 		ip link del "vrc$k"
 	done
@@ -152,18 +211,18 @@ channels_like_veth() {
 channels_under_gro() {
 	local n
 	make_pair 2 || { check_err 1 "pair setup"; log_test "datapath: channels with GRO"; return; }
-	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	in_ns "$NS1" ethtool -K vrg1 gro on
 	for n in "rx 1 tx 1" "rx 2 tx 2" "rx 1 tx 2" "rx 2 tx 1"; do
-		ip netns exec "$NS1" ethtool -L vrg1 $n
+		in_ns "$NS1" ethtool -L vrg1 $n
 		check_err $? "ethtool -L $n with GRO on"
-		ip netns exec "$NS0" ping -c 2 -i 0.05 -W 2 10.2.2.3 >/dev/null
+		in_ns "$NS0" ping -c 2 -i 0.05 -W 2 10.2.2.3 >/dev/null
 		check_err $? "no ping after ethtool -L $n"
 	done
 	ip -n "$NS1" link set vrg1 down
-	ip netns exec "$NS1" ethtool -L vrg1 rx 1 tx 1
+	in_ns "$NS1" ethtool -L vrg1 rx 1 tx 1
 	check_err $? "ethtool -L while down"
 	ip -n "$NS1" link set vrg1 up
-	wait_for "ip netns exec $NS0 ping -c1 -W1 10.2.2.3 >/dev/null" 10
+	wait_for "in_ns $NS0 ping -c1 -W1 10.2.2.3 >/dev/null" 10
 	check_err $? "no ping after down, -L, up"
 	drop_pair
 	log_test "datapath: channels change with GRO on, up and down"
@@ -172,23 +231,25 @@ channels_under_gro() {
 gro_toggle_under_traffic() {
 	local i pid
 	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: GRO toggling"; return; }
-	ip netns exec "$NS0" ethtool -K vrg0 tso off
-	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
-	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	ip netns exec "$NS0" iperf3 -c 10.2.2.3 -t 6 >/dev/null 2>&1 &
+	in_ns "$NS0" ethtool -K vrg0 tso off
+	in_ns "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
+	wait_for "iperf3_listening $NS1" 10
+	# In the background nsenter itself (in_ns's command): the function
+	# would be a shell of its own, one process more.
+	nsenter --net="/run/netns/$NS0" -- iperf3 -c 10.2.2.3 -t 6 >/dev/null 2>&1 &
 	pid=$!
-	ip netns exec "$NS0" ping -f -w 6 10.2.2.3 >/dev/null 2>&1 &
-	for i in $(seq 1 10); do
-		ip netns exec "$NS1" ethtool -K vrg1 gro on
+	nsenter --net="/run/netns/$NS0" -- ping -f -w 6 10.2.2.3 >/dev/null 2>&1 &
+	for ((i = 1; i <= 10; i++)); do
+		in_ns "$NS1" ethtool -K vrg1 gro on
 		nap 0.2
-		ip netns exec "$NS1" ethtool -K vrg1 gro off
+		in_ns "$NS1" ethtool -K vrg1 gro off
 		nap 0.2
 	done
-	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	in_ns "$NS1" ethtool -K vrg1 gro on
 	wait "$pid"
 	check_err $? "iperf3 failed while GRO was toggled"
 	wait
-	ip netns exec "$NS0" ping -c 2 -W 2 10.2.2.3 >/dev/null
+	in_ns "$NS0" ping -c 2 -W 2 10.2.2.3 >/dev/null
 	check_err $? "no ping after GRO toggling"
 	drop_pair
 	log_test "datapath: GRO toggled 10 times under TCP and ping floods"
@@ -200,15 +261,15 @@ gro_toggle_under_traffic() {
 backpressure_no_stuck_queue() {
 	local requeues
 	make_pair 1 || { check_err 1 "pair setup"; log_test "datapath: backpressure"; return; }
-	ip netns exec "$NS0" ethtool -K vrg0 tso off
-	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	in_ns "$NS0" ethtool -K vrg0 tso off
+	in_ns "$NS1" ethtool -K vrg1 gro on
 	tc -n "$NS0" qdisc add dev vrg0 root pfifo limit 10000
 	check_err $? "could not add a qdisc"
-	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
-	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	ip netns exec "$NS0" iperf3 -c 10.2.2.3 -u -b 0 -l 64 -t 3 >/dev/null 2>&1
-	requeues=$(tc -n "$NS0" -s qdisc show dev vrg0 | sed -n 's/.*requeues \([0-9]*\).*/\1/p' | head -1)
-	ip netns exec "$NS0" ping -c 3 -i 0.05 -W 2 10.2.2.3 >/dev/null
+	in_ns "$NS1" iperf3 -s -1 -D -B 10.2.2.3 --logfile /dev/null
+	wait_for "iperf3_listening $NS1" 10
+	in_ns "$NS0" iperf3 -c 10.2.2.3 -u -b 0 -l 64 -t 3 >/dev/null 2>&1
+	qdisc_requeues requeues "$NS0" vrg0
+	in_ns "$NS0" ping -c 3 -i 0.05 -W 2 10.2.2.3 >/dev/null
 	check_err $? "no ping after the flood: tx queue stuck?"
 	tc -n "$NS0" qdisc del dev vrg0 root
 	drop_pair
@@ -225,24 +286,27 @@ backpressure_no_stuck_queue() {
 # counted: nothing is lost silently, nothing stays stopped.
 backpressure_tx_busy() {
 	local name="datapath: ring full behind a qdisc: NETDEV_TX_BUSY, queue stopped and woken"
-	local requeues sent rx0 rx1 napi0 napi1 mac kt n=30000
+	local requeues sent= rx0 rx1 napi0 napi1 mac= kt l n=30000
 	modprobe pktgen 2>/dev/null
 	[ -d /proc/net/pktgen ] || { log_skip "$name" "no pktgen"; return; }
 	make_pair 1 || { check_err 1 "pair setup"; log_test "$name"; return; }
 	# TSO off at the sender makes its skbs GRO-eligible (veth.c's rule),
 	# so that they go through the ring.
-	ip netns exec "$NS0" ethtool -K vrg0 tso off
-	ip netns exec "$NS1" ethtool -K vrg1 gro on
+	in_ns "$NS0" ethtool -K vrg0 tso off
+	in_ns "$NS1" ethtool -K vrg1 gro on
 	ip netns exec "$NS1" sh -c 'echo 1 >/sys/class/net/vrg1/threaded'
 	check_err $? "threaded NAPI on vrg1"
-	kt=$(pgrep -f "napi/vrg1" | head -n 1)
+	kt=$(pgrep -f "napi/vrg1")
+	kt=${kt%%$'\n'*}
 	[ -n "$kt" ] && taskset -p 2 "$kt" >/dev/null
 	check_err $? "no NAPI kthread for vrg1 to pin"
 	tc -n "$NS0" qdisc add dev vrg0 root pfifo limit 100000
-	mac=$(ip netns exec "$NS1" cat /sys/class/net/vrg1/address)
-	rx0=$(ip netns exec "$NS1" cat /sys/class/net/vrg1/statistics/rx_packets)
-	napi0=$(napi_packets "$NS1" vrg1)
-	ip netns exec "$NS0" taskset -c 0 sh -c "d=/proc/net/pktgen
+	# The address from ip -br (name, state, address, flags), not sysfs.
+	read -r _ _ mac _ < <(ip -n "$NS1" -br link show dev vrg1)
+	rx0=$(link_stat "$NS1" vrg1 rx_packets)
+	napi_packets "$NS1" vrg1
+	napi0=$NAPI
+	in_ns "$NS0" taskset -c 0 sh -c "d=/proc/net/pktgen
 		echo rem_device_all >\$d/kpktgend_0
 		echo 'add_device vrg0' >\$d/kpktgend_0
 		for c in 'count $n' 'clone_skb 0' 'pkt_size 60' 'delay 0' 'xmit_mode queue_xmit' \
@@ -251,12 +315,16 @@ backpressure_tx_busy() {
 		done
 		echo start >/proc/net/pktgen/pgctrl"
 	check_err $? "pktgen run"
-	sent=$(ip netns exec "$NS0" cat /proc/net/pktgen/vrg0 | sed -n 's/.*Result: OK: [^,]*, \([0-9]*\) .*/\1/p')
-	ip netns exec "$NS0" sh -c 'echo rem_device_all >/proc/net/pktgen/kpktgend_0'
-	wait_for "! tc -n $NS0 -s qdisc show dev vrg0 | grep -q 'backlog [1-9]'" 20
-	requeues=$(tc -n "$NS0" -s qdisc show dev vrg0 | sed -n 's/.*requeues \([0-9]*\).*/\1/p' | head -n 1)
-	rx1=$(ip netns exec "$NS1" cat /sys/class/net/vrg1/statistics/rx_packets)
-	napi1=$(napi_packets "$NS1" vrg1)
+	# The result ("Result: OK: T usec, SENT (...)"), then the device
+	# released, by one shell in NS0 (/proc/net follows the netns).
+	while IFS= read -r l; do
+		[[ $l =~ .*Result:\ OK:\ [^,]*,\ ([0-9]*)\  ]] && sent=${BASH_REMATCH[1]}
+	done < <(in_ns "$NS0" sh -c 'cat /proc/net/pktgen/vrg0; echo rem_device_all >/proc/net/pktgen/kpktgend_0')
+	wait_for "[[ \$(tc -n $NS0 -s qdisc show dev vrg0) != *'backlog '[1-9]* ]]" 20
+	qdisc_requeues requeues "$NS0" vrg0
+	rx1=$(link_stat "$NS1" vrg1 rx_packets)
+	napi_packets "$NS1" vrg1
+	napi1=$NAPI
 	echo "# pktgen sent ${sent:-?} of $n, vrg1 received $((rx1 - rx0)) ($((napi1 - napi0)) through its ring), requeues ${requeues:-?}"
 	[ $((napi1 - napi0)) -ge "${sent:-1}" ]
 	check_err $? "the packets did not go through vrg1's ring"
@@ -267,7 +335,7 @@ backpressure_tx_busy() {
 	# discovery).
 	[ $((rx1 - rx0)) -ge "${sent:-1}" ] && [ "${sent:-0}" -eq $n ]
 	check_err $? "pktgen sent ${sent:-?} of $n, vrg1 received $((rx1 - rx0)): packets lost"
-	ip netns exec "$NS0" ping -c 3 -i 0.05 -W 2 10.2.2.3 >/dev/null
+	in_ns "$NS0" ping -c 3 -i 0.05 -W 2 10.2.2.3 >/dev/null
 	check_err $? "no ping afterwards: tx queue left stopped?"
 	drop_pair
 	log_test "$name (requeues ${requeues:-?})"
@@ -282,13 +350,17 @@ backpressure_tx_busy() {
 # `ip link show` calls) reads it through the kernel's BTF.
 TRACEFS=/sys/kernel/tracing
 
+
 # The trace clock is made global so that the marker (hr) and the event,
 # recorded on different CPUs, sort in the order they happened.
 HR_CLOCK=
 hr_probe() {
-	mountpoint -q $TRACEFS || mount -t tracefs nodev $TRACEFS || return 1
+	local l=
+	is_mounted $TRACEFS || mount -t tracefs nodev $TRACEFS || return 1
 	hr_probe_off
-	HR_CLOCK=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $TRACEFS/trace_clock)
+	# The clock in use, the one in brackets ("[local] global ...").
+	read -r l <$TRACEFS/trace_clock
+	[[ $l =~ .*\[(.*)\] ]] && HR_CLOCK=${BASH_REMATCH[1]}
 	echo global >$TRACEFS/trace_clock &&
 		echo 'p:veth_rs_hr dev_get_stats idx=dev->ifindex:s32 hr=dev->needed_headroom:u16' >>$TRACEFS/kprobe_events &&
 		echo 1 >$TRACEFS/events/kprobes/veth_rs_hr/enable
@@ -387,8 +459,8 @@ rx_headroom_like_veth() {
 	hr_probe_off
 	echo "# veth_rs: $mine"
 	echo "# veth:    $theirs"
-	local v
-	v=$(echo "$mine" | sed -n 's/.*vxlan \([0-9]*\).*/\1/p')
+	local v=
+	[[ $mine =~ .*vxlan\ ([0-9]*) ]] && v=${BASH_REMATCH[1]}
 	check_eq "$mine" "alone 0/0 vxlan $v vrg1-bridged $v/$v vrg0-bridged-too $v/$v vxlan-gone 0/0 vxlan-back $v/$v vrg1-unbridged 0/0" \
 		"headroom of the ends"
 	[ "${v:-0}" -gt 0 ]

@@ -4,7 +4,11 @@
 # veth_rs (tests/nl.py sends it as written, so the kernel's checks answer)
 # and must get the same errno, with no device left behind.
 # make-check: cpus=1 seconds=7 initns=all (deletes every veth of the init namespace)
-. "$(dirname "$0")/lib.sh"
+# The folder of this script without dirname's process (lib.sh sets
+# TESTS_DIR again, absolute).
+TESTS_DIR=${0%/*}
+[ "$TESTS_DIR" != "$0" ] || TESTS_DIR=.
+. "$TESTS_DIR/lib.sh"
 
 cleanup_links() {
 	del_links_of_kind veth_rs veth
@@ -77,7 +81,7 @@ same_errno "peer netns fd that is not a namespace" --name vre0 --peer-name vre1 
 same_errno "VETH_INFO_PEER shorter than ifinfomsg" --name vre0 --peer-raw 0000000001000000
 same_errno "VETH_INFO_PEER empty" --name vre0 --peer-raw ""
 same_errno "VETH_INFO_PEER with a truncated attribute" --name vre0 --peer-raw 00000000000000000000000000000000080003007672
-same_errno "peer ifindex taken" --name vre0 --peer-name vre1 --peer-index "$(cat /sys/class/net/lo/ifindex)"
+same_errno "peer ifindex taken" --name vre0 --peer-name vre1 --peer-index "$(</sys/class/net/lo/ifindex)"
 same_errno "zero queues" --name vre0 --numtxqueues 0
 same_errno "4097 queues" --name vre0 --numrxqueues 4097
 EXPECT=OK same_errno "peer in another netns" --name vre0 --peer-name vre1 --peer-netns "/run/netns/$NSE"

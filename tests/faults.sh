@@ -17,7 +17,11 @@
 #   point of both)
 #   FAULTS_OPS="newlink mtu" runs some operations only.
 # make-check: cpus=2 seconds=50 initns=all alone=rmmod (its pairs have one end in the init namespace; rmmod unloads veth_rs)
-. "$(dirname "$0")/lib.sh"
+# The folder of this script without dirname's process (lib.sh sets
+# TESTS_DIR again, absolute).
+TESTS_DIR=${0%/*}
+[ "$TESTS_DIR" != "$0" ] || TESTS_DIR=.
+. "$TESTS_DIR/lib.sh"
 
 case ${FAULTS_PROFILE:-short} in
 short) MODE=(--sample --count-only veth) ;;
@@ -48,20 +52,37 @@ faults_cleanup() {
 }
 CLEANUP_HOOK=faults_cleanup
 
-nsids() { ip netns list-id | grep -c nsid; }
+# The lines of ip netns list-id with nsid in them (grep -c by the shell).
+nsids() {
+	local l n=0
+	while IFS= read -r l; do
+		[[ $l == *nsid* ]] && n=$((n + 1))
+	done < <(ip netns list-id)
+	echo "$n"
+}
 
 # The answers of one operation: "KIND POINTS TRIED ANSWERS FINAL PROBLEMS"
 # lines of faults.py, compared.
 faults_run() {
 	local op kind points tried answers final problems secs line o k rest
+	local opl ops err=() n freed=
 	declare -A fin res
+	# The operations comma-separated (echo $OPS | tr ' ' , by the shell).
+	opl=($OPS)
+	printf -v ops '%s,' "${opl[@]}"
 	python3 "$TESTS_DIR/faults.py" --kinds veth,veth_rs --ns "$NSF" --ns2 "$NSM" \
-		"${MODE[@]}" --ops "$(echo $OPS | tr ' ' ,)" >"$WORK/out" 2>"$WORK/err"
+		"${MODE[@]}" --ops "${ops%,}" >"$WORK/out" 2>"$WORK/err"
 	echo "# faults.py exited $?"
-	sed 's/^/# /' "$WORK/err" | tail -20
-	# The result lines, read once (no process per operation and kind).
+	# The last 20 lines of its stderr, each as a comment (sed | tail).
+	mapfile -t err <"$WORK/err"
+	n=${#err[@]}
+	((n > 20)) && err=("${err[@]:n-20}")
+	[ ${#err[@]} -eq 0 ] || printf '# %s\n' "${err[@]}"
+	# The result lines, read once (no process per operation and kind),
+	# with the second field of xdp_progs_freed's (awk -F'\t').
 	while IFS=$'\t' read -r o k rest; do
 		res[$o/$k]=$rest
+		[ "$o" = xdp_progs_freed ] && freed+=${freed:+$'\n'}$k
 	done <"$WORK/out"
 	for op in $OPS; do
 		RET=0
@@ -82,7 +103,7 @@ faults_run() {
 		log_test "${line%;}"
 	done
 	RET=0
-	check_eq "$(awk -F'\t' '$1 == "xdp_progs_freed" { print $2 }' "$WORK/out")" - \
+	check_eq "$freed" - \
 		"XDP programs still alive after their last reference was closed"
 	log_test "${VETH_RS_PART:-faults}: every XDP program freed once detached and closed"
 }

@@ -276,3 +276,18 @@ link_stat() {
 in_ns() {
 	nsenter --net="/run/netns/$1" -- "${@:2}"
 }
+
+# Whether a file system is mounted on $1: mountpoint -q without its
+# process (the mount table read by the shell).
+is_mounted() {
+	local src dir rest
+	while read -r src dir rest; do
+		[ "$dir" = "$1" ] && return 0
+	done </proc/self/mounts
+	return 1
+}
+
+# iperf3_listening NS: whether a TCP socket listens on port 5201 in NS.
+iperf3_listening() {
+	[[ $(in_ns "$1" ss -ltn) == *:5201* ]]
+}

@@ -5,7 +5,11 @@
 # end's tx counters.
 # make-check: cpus=1 seconds=13
 ALL_TESTS="ping4 ping6 iperf3_tcp stats_equal"
-. "$(dirname "$0")/lib.sh"
+# The folder of this script without dirname's process (lib.sh sets
+# TESTS_DIR again, absolute).
+TESTS_DIR=${0%/*}
+[ "$TESTS_DIR" != "$0" ] || TESTS_DIR=.
+. "$TESTS_DIR/lib.sh"
 
 setup() {
 	require_veth_rs || exit $ksft_skip
@@ -16,27 +20,39 @@ setup() {
 }
 
 ping4() {
-	ip netns exec "$NS0" ping -c 3 -i 0.05 -W 5 10.1.1.3 >/dev/null
+	in_ns "$NS0" ping -c 3 -i 0.05 -W 5 10.1.1.3 >/dev/null
 	check_err $? "no IPv4 ping reply across the pair"
 	log_test "seed: IPv4 ping ns0 -> ns1"
 }
 
 ping6() {
-	ip netns exec "$NS1" ping -6 -c 3 -i 0.05 -W 5 fd00::2 >/dev/null
+	in_ns "$NS1" ping -6 -c 3 -i 0.05 -W 5 fd00::2 >/dev/null
 	check_err $? "no IPv6 ping reply across the pair"
 	log_test "seed: IPv6 ping ns1 -> ns0"
 }
 
+# last_lines N TEXT: the last N lines of TEXT (tail -N by the shell).
+last_lines() {
+	local l=() n
+	mapfile -t l <<<"$2"
+	n=${#l[@]}
+	((n > $1)) && l=("${l[@]:n-$1}")
+	printf '%s\n' "${l[@]}"
+}
+
 iperf3_tcp() {
-	local out bytes
-	ip netns exec "$NS1" iperf3 -s -1 -D -B 10.1.1.3 --logfile /dev/null
-	wait_for "ip netns exec $NS1 ss -ltn | grep -q ':5201'" 10
-	out=$(ip netns exec "$NS0" iperf3 -c 10.1.1.3 -t 2 -J 2>&1)
-	check_err $? "iperf3 client failed: $(echo "$out" | tail -3)"
-	bytes=$(echo "$out" | jq '.end.sum_received.bytes' 2>/dev/null)
+	local out bytes= mbit=
+	in_ns "$NS1" iperf3 -s -1 -D -B 10.1.1.3 --logfile /dev/null
+	wait_for "iperf3_listening $NS1" 10
+	out=$(in_ns "$NS0" iperf3 -c 10.1.1.3 -t 2 -J 2>&1)
+	check_err $? "iperf3 client failed: $(last_lines 3 "$out")"
+	# Both figures from one jq, a line each (the rate's line empty where
+	# it cannot be computed, as jq's error left it).
+	{ read -r bytes; read -r mbit; } < <(jq -r '.end.sum_received.bytes,
+		(try (.end.sum_received.bits_per_second / 1e6 | floor) catch "")' <<<"$out" 2>/dev/null)
 	[ "${bytes:-0}" -gt 0 ] 2>/dev/null
 	check_err $? "iperf3 received no bytes"
-	echo "# iperf3 TCP under TCG: $(echo "$out" | jq '.end.sum_received.bits_per_second / 1e6 | floor' 2>/dev/null) Mbit/s"
+	echo "# iperf3 TCP under TCG: $mbit Mbit/s"
 	log_test "seed: iperf3 TCP stream ns0 -> ns1"
 }
 
@@ -46,9 +62,9 @@ stats_equal() {
 	# MLD reports) between the reads: take a quiet snapshot, bytes
 	# included (a 70-byte solicitation between two reads failed it once).
 	for i in 1 2 3 4 5; do
-		rx0=$(link_stat "$NS0" vrs0 rx_packets) tx0=$(link_stat "$NS0" vrs0 tx_packets)
-		rx1=$(link_stat "$NS1" vrs1 rx_packets) tx1=$(link_stat "$NS1" vrs1 tx_packets)
-		rxb0=$(link_stat "$NS0" vrs0 rx_bytes) txb1=$(link_stat "$NS1" vrs1 tx_bytes)
+		rx0= tx0= rxb0= rx1= tx1= txb1=
+		read -r rx0 tx0 rxb0 < <(link_stat "$NS0" vrs0 rx_packets tx_packets rx_bytes)
+		read -r rx1 tx1 txb1 < <(link_stat "$NS1" vrs1 rx_packets tx_packets tx_bytes)
 		[ "$rx0" = "$tx1" ] && [ "$rx1" = "$tx0" ] && [ "$rxb0" = "$txb1" ] &&
 			[ "$tx1" = "$(link_stat "$NS1" vrs1 tx_packets)" ] && break
 		nap 1

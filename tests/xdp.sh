@@ -23,15 +23,6 @@ BPF=$VETH_RS_TOP/tests/bpf
 BPFFS=/tmp/veth_rs_bpffs
 PIN=$BPFFS/veth_rs_redirect
 
-# Whether a file system is mounted on $1: mountpoint -q without its
-# process (the mount table read by the shell).
-is_mounted() {
-	local src dir rest
-	while read -r src dir rest; do
-		[ "$dir" = "$1" ] && return 0
-	done </proc/self/mounts
-	return 1
-}
 
 # Removes the pins of load_pinned; no rm process when there are none.
 unpin() {
@@ -117,10 +108,6 @@ ping_n() {
 	fi
 }
 
-# iperf3_listening NS: whether a TCP socket listens on port 5201 in NS.
-iperf3_listening() {
-	[[ $(in_ns "$1" ss -ltn) == *:5201* ]]
-}
 
 xdp_attach_detach() {
 	local name="xdp: attach and detach, peer features follow" out
