@@ -58,8 +58,10 @@ WORK=$(mktemp -d /tmp/stress.XXXXXX)
 # wrap during a long run; dmesg --follow also survives overruns). Each
 # workload writes a begin and an end marker into the log.
 KLOG=$WORK/klog
+: >"$KLOG"
 dmesg --follow >"$KLOG" 2>/dev/null &
 KLOG_PID=$!
+exec {KLOG_FD}<"$KLOG"
 BG_PIDS=()
 
 stress_cleanup() {
@@ -68,7 +70,7 @@ stress_cleanup() {
 	ns_del_all
 	del_links_of_kind "$K" veth
 	kill "$KLOG_PID" 2>/dev/null
-	exec {NAP_FD}<&-
+	exec {NAP_FD}<&- {KLOG_FD}<&-
 	rm -rf "$WORK"
 }
 CLEANUP_HOOK=stress_cleanup
@@ -203,33 +205,95 @@ begin() {
 
 # Splats in the kernel log between the markers of the workload: their count
 # into KSPLATS, the first into KFIRST, an excerpt printed. Waits for the
-# log reader to reach the end marker.
+# log reader to reach the end marker. Read by bash (an awk run less per
+# workload), on from where the scan before stopped: KLOG_REST holds the
+# lines it read past its end marker, KLOG_PART a line dmesg was still
+# writing, KLOG_KS whether a KCSAN report is being left out (with
+# VETH_RS_KCSAN=1, as kcsan_strip).
+KLOG_REST=() KLOG_PART= KLOG_KS=0
 klog_scan() {
-	local out i
+	local b="veth_rs-stress: begin $KLOG_TAG" e="veth_rs-stress: end $KLOG_TAG"
+	local kc=${VETH_RS_KCSAN:-0} lines all pre nl l i j on=0 n=0 first= ctx=0 ex=()
 	echo "veth_rs-stress: end $KLOG_TAG" >/dev/kmsg
 	for ((i = 0; i < 40; i++)); do
-		out=$(awk -v b="veth_rs-stress: begin $KLOG_TAG" -v e="veth_rs-stress: end $KLOG_TAG" \
-			-v re="$SPLAT_RE" -v kc="${VETH_RS_KCSAN:-0}" '
-			index($0, b) { on = 1; next }
-			index($0, e) { done = 1; exit }
-			kc == 1 && /BUG: KCSAN:/ { ks = 1 }
-			ks { if (/=====/) ks = 0; next }
-			on && $0 ~ re { if ($0 !~ /Call Trace:/) n++; if (first == "") first = $0; ctx = 31 }
-			on && ctx > 0 && shown < 60 { ex[shown++] = $0; ctx-- }
-			END {
-				if (!done) exit 2
-				for (i = 0; i < shown; i++) print "# klog: " ex[i]
-				print n + 0, first
-			}' "$KLOG") && break
+		# What dmesg wrote since (mapfile stops at the end of the file;
+		# the newlines kept tell a line still being written).
+		mapfile -u "$KLOG_FD" lines
+		if [ ${#lines[@]} -gt 0 ]; then
+			lines[0]=$KLOG_PART${lines[0]}
+			KLOG_PART=
+			if [[ ${lines[-1]} != *$'\n' ]]; then
+				KLOG_PART=${lines[-1]}
+				unset 'lines[-1]'
+			fi
+		fi
+		[ ${#KLOG_REST[@]} -eq 0 ] || lines=("${KLOG_REST[@]}" "${lines[@]}")
+		KLOG_REST=()
+		printf -v all %s "${lines[@]}"
+		if [ $on = 0 ]; then
+			# The lines before the first marker (the whole log before
+			# the script, at first) count only for KCSAN's reports.
+			pre=${all%%"$b"*}
+			pre=${pre%%"$e"*}
+			nl=${pre//[!$'\n']/}
+			if [ "$kc" = 1 ] && { [ $KLOG_KS = 1 ] || [[ $pre == *"BUG: KCSAN:"* ]]; }; then
+				for ((j = 0; j < ${#nl}; j++)); do
+					[[ ${lines[j]} == *"BUG: KCSAN:"* ]] && KLOG_KS=1
+					[ $KLOG_KS = 1 ] && [[ ${lines[j]} == *=====* ]] && KLOG_KS=0
+				done
+			fi
+			all=${all:${#pre}}
+			if [ -z "$all" ]; then
+				nap 0.5
+				continue
+			fi
+			# The begin marker lost, the end marker first: nothing between.
+			if [[ $all == "$e"* ]]; then
+				KLOG_REST=("${lines[@]:${#nl}+1}")
+				break
+			fi
+			on=1
+			lines=("${lines[@]:${#nl}+1}")
+			all=${all#*$'\n'}
+		fi
+		# Most often no line can be a splat (no match in all of them,
+		# no KCSAN report or excerpt open): only the end marker counts,
+		# and what follows it is nothing to the next scan.
+		if [ $KLOG_KS = 0 ] && [ $ctx = 0 ] && ! [[ $all =~ $SPLAT_RE ]]; then
+			[[ $all == *"$e"* ]] && break
+			nap 0.5
+			continue
+		fi
+		for j in "${!lines[@]}"; do
+			l=${lines[j]%$'\n'}
+			[[ $l == *"$b"* ]] && continue
+			if [[ $l == *"$e"* ]]; then
+				KLOG_REST=("${lines[@]:j+1}")
+				break 2
+			fi
+			[ "$kc" = 1 ] && [[ $l == *"BUG: KCSAN:"* ]] && KLOG_KS=1
+			if [ $KLOG_KS = 1 ]; then
+				[[ $l == *=====* ]] && KLOG_KS=0
+				continue
+			fi
+			if [[ $l =~ $SPLAT_RE ]]; then
+				[[ $l == *"Call Trace:"* ]] || n=$((n + 1))
+				[ -n "$first" ] || first=$l
+				ctx=31
+			fi
+			if [ $ctx -gt 0 ] && [ ${#ex[@]} -lt 60 ]; then
+				ex+=("$l")
+				ctx=$((ctx - 1))
+			fi
+		done
 		nap 0.5
 	done
 	if [ $i -eq 40 ]; then
 		KSPLATS=1 KFIRST="the kernel log reader did not reach the end marker"
 		return
 	fi
-	[ "${out%$'\n'*}" != "$out" ] && echo "${out%$'\n'*}"
-	out=${out##*$'\n'}
-	KSPLATS=${out%% *} KFIRST=${out#* }
+	[ ${#ex[@]} -gt 0 ] && printf '# klog: %s\n' "${ex[@]}"
+	KSPLATS=$n KFIRST=$first
 }
 
 # A workload ends: its namespaces go, then the kernel log since begin()
