@@ -18,7 +18,11 @@
 # make-check: cpus=2 seconds=75 order=first initns=all alone=churn,fault_rmmod (concurrent churn workers, faults under traffic; churn turns module autoloading off, fault_rmmod unloads veth_rs)
 ALL_TESTS="churn fault_flap fault_move fault_peer_del fault_netns_del
 	fault_rmmod fuzz priv_unprivileged priv_userns datapath_faults no_leaks"
-. "$(dirname "$0")/lib.sh"
+# The folder of this script without dirname's process (lib.sh sets
+# TESTS_DIR again, absolute).
+TESTS_DIR=${0%/*}
+[ "$TESTS_DIR" != "$0" ] || TESTS_DIR=.
+. "$TESTS_DIR/lib.sh"
 [ -n "${STRESS_ONLY:-}" ] && ALL_TESTS="$STRESS_ONLY no_leaks"
 # A part of the script (the runner's TESTS, see tests/run.sh) ends with
 # the namespace check too.
@@ -58,8 +62,10 @@ WORK=$(mktemp -d /tmp/stress.XXXXXX)
 # wrap during a long run; dmesg --follow also survives overruns). Each
 # workload writes a begin and an end marker into the log.
 KLOG=$WORK/klog
+: >"$KLOG"
 dmesg --follow >"$KLOG" 2>/dev/null &
 KLOG_PID=$!
+exec {KLOG_FD}<"$KLOG"
 BG_PIDS=()
 
 stress_cleanup() {
@@ -68,7 +74,7 @@ stress_cleanup() {
 	ns_del_all
 	del_links_of_kind "$K" veth
 	kill "$KLOG_PID" 2>/dev/null
-	exec {NAP_FD}<&-
+	exec {NAP_FD}<&- {KLOG_FD}<&-
 	rm -rf "$WORK"
 }
 CLEANUP_HOOK=stress_cleanup
@@ -77,6 +83,13 @@ CLEANUP_HOOK=stress_cleanup
 bg() {
 	"$@" &
 	BG_PIDS+=($!)
+}
+
+# bg in network namespace $1: in_ns's nsenter itself, not the function
+# (whose subshell would be the pid that kill reaches, the command its
+# child).
+bg_ns() {
+	bg nsenter --net="/run/netns/$1" -- "${@:2}"
 }
 
 # (Never a bare `wait`: it would wait for dmesg --follow too.)
@@ -180,15 +193,16 @@ batch_run() {
 	return $rc
 }
 
-# The status of line $1 of the last batch_run: OK or the error message.
+# The status of line $1 of the last batch_run, into BL: OK or the error
+# message (a variable, not output: no subshell per line).
 batch_line() {
 	local m
 	if [[ $BATCH_FAILED != *" $1 "* ]]; then
-		echo OK
+		BL=OK
 		return
 	fi
 	m=${BATCH_MSG#*"$1: "}
-	echo "${m%%; *}"
+	BL=${m%%; *}
 }
 
 # A workload begins: mark the kernel log.
@@ -196,6 +210,7 @@ begin() {
 	[ -d /sys/module/veth_rs ] || [ "$K" != veth_rs ] || require_veth_rs ||
 		{ RET=$ksft_skip; retmsg="cannot load veth_rs"; }
 	KLOG_TAG="${FUNCNAME[1]} $$.$RANDOM."
+	klog_skip
 	echo "veth_rs-stress: begin $KLOG_TAG" >/dev/kmsg
 	T0=$SECONDS
 	echo "# stress: ${FUNCNAME[1]} ..."
@@ -203,33 +218,103 @@ begin() {
 
 # Splats in the kernel log between the markers of the workload: their count
 # into KSPLATS, the first into KFIRST, an excerpt printed. Waits for the
-# log reader to reach the end marker.
+# log reader to reach the end marker. Read by bash (an awk run less per
+# workload), on from where the scan before stopped (or begin's klog_skip):
+# KLOG_REST holds the lines it read past its end marker, KLOG_PART a line
+# dmesg was still writing, KLOG_KS whether a KCSAN report is being left
+# out (with VETH_RS_KCSAN=1, as kcsan_strip).
+KLOG_REST=() KLOG_PART= KLOG_KS=0
 klog_scan() {
-	local out i
+	local b="veth_rs-stress: begin $KLOG_TAG" e="veth_rs-stress: end $KLOG_TAG"
+	local kc=${VETH_RS_KCSAN:-0} lines all l i j k on=0 n=0 first= ctx=0 ex=()
 	echo "veth_rs-stress: end $KLOG_TAG" >/dev/kmsg
 	for ((i = 0; i < 40; i++)); do
-		out=$(awk -v b="veth_rs-stress: begin $KLOG_TAG" -v e="veth_rs-stress: end $KLOG_TAG" \
-			-v re="$SPLAT_RE" -v kc="${VETH_RS_KCSAN:-0}" '
-			index($0, b) { on = 1; next }
-			index($0, e) { done = 1; exit }
-			kc == 1 && /BUG: KCSAN:/ { ks = 1 }
-			ks { if (/=====/) ks = 0; next }
-			on && $0 ~ re { if ($0 !~ /Call Trace:/) n++; if (first == "") first = $0; ctx = 31 }
-			on && ctx > 0 && shown < 60 { ex[shown++] = $0; ctx-- }
-			END {
-				if (!done) exit 2
-				for (i = 0; i < shown; i++) print "# klog: " ex[i]
-				print n + 0, first
-			}' "$KLOG") && break
+		klog_read
+		[ ${#KLOG_REST[@]} -eq 0 ] || lines=("${KLOG_REST[@]}" "${lines[@]}")
+		KLOG_REST=()
+		if [ $on = 0 ]; then
+			# The line of the first marker, k; the lines before it count
+			# only for KCSAN's reports.
+			for ((k = 0; k < ${#lines[@]}; k++)); do
+				[[ ${lines[k]} == *"$b"* || ${lines[k]} == *"$e"* ]] && break
+				[ "$kc" = 1 ] || continue
+				[[ ${lines[k]} == *"BUG: KCSAN:"* ]] && KLOG_KS=1
+				[ $KLOG_KS = 1 ] && [[ ${lines[k]} == *=====* ]] && KLOG_KS=0
+			done
+			if [ $k -eq ${#lines[@]} ]; then
+				nap 0.5
+				continue
+			fi
+			# The begin marker lost, the end marker first: nothing between.
+			if [[ ${lines[k]} != *"$b"* ]]; then
+				KLOG_REST=("${lines[@]:k+1}")
+				break
+			fi
+			on=1
+			lines=("${lines[@]:k+1}")
+		fi
+		# Most often no line can be a splat (no match in all of them,
+		# no KCSAN report or excerpt open): only the end marker counts,
+		# and what follows it is nothing to the next scan.
+		printf -v all %s "${lines[@]}"
+		if [ $KLOG_KS = 0 ] && [ $ctx = 0 ] && ! [[ $all =~ $SPLAT_RE ]]; then
+			[[ $all == *"$e"* ]] && break
+			nap 0.5
+			continue
+		fi
+		for j in "${!lines[@]}"; do
+			l=${lines[j]%$'\n'}
+			[[ $l == *"$b"* ]] && continue
+			if [[ $l == *"$e"* ]]; then
+				KLOG_REST=("${lines[@]:j+1}")
+				break 2
+			fi
+			[ "$kc" = 1 ] && [[ $l == *"BUG: KCSAN:"* ]] && KLOG_KS=1
+			if [ $KLOG_KS = 1 ]; then
+				[[ $l == *=====* ]] && KLOG_KS=0
+				continue
+			fi
+			if [[ $l =~ $SPLAT_RE ]]; then
+				[[ $l == *"Call Trace:"* ]] || n=$((n + 1))
+				[ -n "$first" ] || first=$l
+				ctx=31
+			fi
+			if [ $ctx -gt 0 ] && [ ${#ex[@]} -lt 60 ]; then
+				ex+=("$l")
+				ctx=$((ctx - 1))
+			fi
+		done
 		nap 0.5
 	done
 	if [ $i -eq 40 ]; then
 		KSPLATS=1 KFIRST="the kernel log reader did not reach the end marker"
 		return
 	fi
-	[ "${out%$'\n'*}" != "$out" ] && echo "${out%$'\n'*}"
-	out=${out##*$'\n'}
-	KSPLATS=${out%% *} KFIRST=${out#* }
+	[ ${#ex[@]} -gt 0 ] && printf '# klog: %s\n' "${ex[@]}"
+	KSPLATS=$n KFIRST=$first
+}
+
+# The lines dmesg wrote since the last read, into the caller's lines
+# (mapfile stops at the end of the file; the newlines kept tell a line
+# still being written, which waits in KLOG_PART).
+klog_read() {
+	mapfile -u "$KLOG_FD" lines
+	[ ${#lines[@]} -gt 0 ] || return 0
+	lines[0]=$KLOG_PART${lines[0]}
+	KLOG_PART=
+	if [[ ${lines[-1]} != *$'\n' ]]; then
+		KLOG_PART=${lines[-1]}
+		unset 'lines[-1]'
+	fi
+}
+
+# Before a begin marker: what the log has so far (at first, the log from
+# before the script) is nothing to klog_scan but for KCSAN's reports.
+klog_skip() {
+	local lines
+	[ "${VETH_RS_KCSAN:-0}" = 1 ] && return
+	klog_read
+	KLOG_REST=()
 }
 
 # A workload ends: its namespaces go, then the kernel log since begin()
@@ -342,12 +427,12 @@ churn_run() {
 		esac
 	done
 	# Messages, one per failed line.
-	echo "${BATCH_MSG//; /$'\n'}" | while IFS= read -r l; do
+	while IFS= read -r l; do
 		case $l in
 		"" | *"File exists" | *"Cannot find device"* | *"No such device") ;;
 		*) echo "$l" >>"$errs" ;;
 		esac
-	done
+	done <<<"${BATCH_MSG//; /$'\n'}"
 	echo "$((adds - fa)) $((dels - fd)) $((fa))" >"$out"
 }
 
@@ -423,9 +508,9 @@ pair_setup() {
 	PAIR_LIVE=1 PKT_BASE=0
 	addr_up "$NSA" vra 10.77.0.1/24 || return 1
 	addr_up "$NSB" vrb 10.77.0.2/24 || return 1
-	bg ip netns exec "$NSB" iperf3 -s -1 >/dev/null 2>&1
+	bg_ns "$NSB" iperf3 -s -1 >/dev/null 2>&1
 	SERVER_PID=${BG_PIDS[-1]}
-	ip netns exec "$NSA" ping -c 1 -w 30 10.77.0.2 >/dev/null
+	in_ns "$NSA" ping -c 1 -w 30 10.77.0.2 >/dev/null
 }
 
 # The pair of the workload before, if it left it (see pair_keep), with
@@ -435,9 +520,9 @@ pair_get() {
 		echo "# stress: the pair of the workload before, again"
 		pair_packets
 		PKT_BASE=$PKTS
-		bg ip netns exec "$NSB" iperf3 -s -1 >/dev/null 2>&1
+		bg_ns "$NSB" iperf3 -s -1 >/dev/null 2>&1
 		SERVER_PID=${BG_PIDS[-1]}
-		ip netns exec "$NSA" ping -c 1 -w 30 10.77.0.2 >/dev/null
+		in_ns "$NSA" ping -c 1 -w 30 10.77.0.2 >/dev/null
 	else
 		ns_del_all
 		pair_setup
@@ -462,8 +547,8 @@ pair_keep() {
 # stopped by bg_stop.
 traffic_start() {
 	local secs=$1
-	bg ip netns exec "$NSA" iperf3 -c 10.77.0.2 --bidir -t "$secs" --connect-timeout 20000 >/dev/null 2>&1
-	bg ip netns exec "$NSA" ping -f -q -w "$secs" 10.77.0.2 >/dev/null 2>&1
+	bg_ns "$NSA" iperf3 -c 10.77.0.2 --bidir -t "$secs" --connect-timeout 20000 >/dev/null 2>&1
+	bg_ns "$NSA" ping -f -q -w "$secs" 10.77.0.2 >/dev/null 2>&1
 	# Programs start slowly in a loaded VM: the fault waits until the
 	# traffic is there (100 more packets through vra, up to 60 s).
 	pair_packets
@@ -555,7 +640,7 @@ fault_move() {
 		addr_up "$ns" "$dev" "$ip_addr"
 		check_err $? "round $i: $dev not configured again"
 	done
-	poll 'ip netns exec "$NSA" ping -c 1 -W 2 10.77.0.2 >/dev/null' 30
+	poll 'in_ns "$NSA" ping -c 1 -W 2 10.77.0.2 >/dev/null' 30
 	check_err $? "no ping across the pair after the moves"
 	pair_packets
 	[ "$RET" -eq 0 ] && pair_keep && KEEP_PAIR=1 || PAIRS_DELETED=$((PAIRS_DELETED + 1))
@@ -611,9 +696,11 @@ fault_flap() {
 	p=$FAULT_P
 	ip -n "$NSA" link set vra mtu 1500 up
 	ip -n "$NSB" link set vrb mtu 1500 up
-	poll '[ "$(ip netns exec "$NSA" cat /sys/class/net/vra/carrier)" = 1 ]' 20
+	# Carrier 1 in sysfs is LOWER_UP in ip's flags (both: running and
+	# netif_carrier_ok), without `ip netns exec` and cat.
+	poll '[[ $(ip -n "$NSA" link show vra) == *LOWER_UP* ]]' 20
 	check_err $? "no carrier on vra after the flaps"
-	poll 'ip netns exec "$NSA" ping -c 1 -W 2 10.77.0.2 >/dev/null' 30
+	poll 'in_ns "$NSA" ping -c 1 -W 2 10.77.0.2 >/dev/null' 30
 	check_err $? "no ping across the pair after the flaps"
 	[ "$RET" -eq 0 ] && pair_keep && KEEP_PAIR=1 || PAIRS_DELETED=$((PAIRS_DELETED + 1))
 	finish "flap MTU and up/down under traffic" "$FLAP_ROUNDS rounds over both ends, $p packets"
@@ -665,14 +752,14 @@ fuzz() {
 	local before after out rc res=() holder l seed n left_g
 	begin
 	ns_add NSF NSG
-	bg ip netns exec "$NSG" sleep 3600
+	bg_ns "$NSG" sleep 3600
 	holder=${BG_PIDS[-1]}
 	ip -n "$NSF" netns set "$NSG" 7
 	link_names
 	before="${LINKS[*]}"
 	# -S: no site module (no site-packages scan: starting python is slow
 	# in the VM); the fuzzer needs only the standard library.
-	out=$(ip netns exec "$NSF" python3 -S "$TESTS_DIR/fuzz.py" --kind "$K" \
+	out=$(in_ns "$NSF" python3 -S "$TESTS_DIR/fuzz.py" --kind "$K" \
 		--count "$FUZZ_COUNT" --max-seconds "$FUZZ_SECS" ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
 		--netns "/run/netns/$NSG" --pid "$holder" --nsid 7 2>&1)
 	rc=$?
@@ -721,7 +808,7 @@ priv_unprivileged() {
 			"link set vrpy mtu 1400" "link set vrpx netns $NSP" >"$WORK/nobody"
 		BATCH_USER=nobody batch_run "$WORK/nobody" 120
 		out=
-		for i in 1 2 3 4; do out+="$(batch_line $i) / "; done
+		for i in 1 2 3 4; do batch_line $i; out+="$BL / "; done
 		res+=("${out% / }")
 		# The pair is still there (delete fails otherwise).
 		ip link del vrpx
@@ -742,11 +829,14 @@ priv_unprivileged() {
 # run of ip per kind, in the user namespace, with a child netns held by a
 # sleep; BATCH lines: 1 own, 3 peer_foreign, 5 move_foreign, 6 peer_child.
 userns_run() {
-	local k=$1
-	cat >"$WORK/userns-$k" <<-EOF
+	local k=$1 script
+	# Written by read and printf, not cat; the script's wait is nap's read
+	# (NAP_FD is inherited), so bash runs it rather than sh: a process
+	# less each.
+	IFS= read -r -d '' script <<-EOF
 		unshare -n sleep 60 &
 		child=\$!
-		sleep 1
+		read -r -t 1 -u $NAP_FD _
 		ip -force -batch - 2>&1 >/dev/null <<-END
 		link add vru0 type $k peer name vru1
 		link del vru0
@@ -757,11 +847,12 @@ userns_run() {
 		END
 		kill \$child
 	EOF
-	as_nobody unshare -Urn sh "$WORK/userns-$k"
+	printf %s "$script" >"$WORK/userns-$k"
+	as_nobody unshare -Urn bash "$WORK/userns-$k"
 }
 
 priv_userns() {
-	local k out l msg r=() failed
+	local k out l msg r=() failed i names=(own del peer_foreign own2 move_foreign peer_child)
 	begin
 	require_c_veth || { log_skip "stress: user namespace" "no veth.ko"; return; }
 	ns_add NSX
@@ -777,7 +868,9 @@ priv_userns() {
 				msg=$l
 			fi
 		done <<<"$out"
-		r+=("own: $(batch_line 1); del: $(batch_line 2); peer_foreign: $(batch_line 3); own2: $(batch_line 4); move_foreign: $(batch_line 5); peer_child: $(batch_line 6);")
+		out=
+		for i in 1 2 3 4 5 6; do batch_line $i; out+="${names[i - 1]}: $BL; "; done
+		r+=("${out% }")
 	done
 	link_names "$NSX"
 	check_eq "${LINKS[*]}" lo "devices that reached NSX"
@@ -851,11 +944,16 @@ tests_run
 # (tests/stress-parts/*.sh), and the summary gives the totals so far.
 if [ -n "${STRESS_FIGURES:-}" ]; then
 	echo "$PAIRS_CREATED $PAIRS_DELETED $PACKETS $FUZZ_SENT $SPLATS $LEAKS $((SECONDS - START)) ${FUZZ_SEEDS:--} $FUZZ_HIST" >>"$STRESS_FIGURES"
-	read -r PAIRS_CREATED PAIRS_DELETED PACKETS FUZZ_SENT SPLATS LEAKS secs FUZZ_SEEDS FUZZ_HIST < <(awk '
-		{ for (i = 1; i <= 7; i++) s[i] += $i
-		  if ($8 != "-") seeds = seeds (seeds ? "," : "") $8
-		  if ($9 != "-") hist = $9 }
-		END { print s[1], s[2], s[3], s[4], s[5], s[6], s[7], seeds ? seeds : "-", hist ? hist : "-" }' "$STRESS_FIGURES")
+	# Summed by bash (no awk): the first 7 fields, the seeds joined, the
+	# last histogram.
+	sums=(0 0 0 0 0 0 0) seeds= hist=
+	while read -r -a f; do
+		for i in 0 1 2 3 4 5 6; do sums[i]=$((sums[i] + ${f[i]:-0})); done
+		[ "${f[7]}" != - ] && seeds+="${seeds:+,}${f[7]}"
+		[ "${f[8]}" != - ] && hist=${f[8]}
+	done <"$STRESS_FIGURES"
+	read -r PAIRS_CREATED PAIRS_DELETED PACKETS FUZZ_SENT SPLATS LEAKS secs <<<"${sums[*]}"
+	FUZZ_SEEDS=${seeds:--} FUZZ_HIST=${hist:--}
 	START=$((SECONDS - secs))
 fi
 echo "# stress summary ($PROFILE, $((SECONDS - START)) s): pairs created $PAIRS_CREATED, deleted $PAIRS_DELETED;" \
