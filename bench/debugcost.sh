@@ -70,6 +70,12 @@ setup_pair() {
 	ip netns exec dc0 ping -c1 -W5 10.66.0.2 >/dev/null
 }
 pings() { ip netns exec dc0 ping -q -c $((rounds * 10)) -i 0.002 10.66.0.2; }
+# A command in a namespace, three ways: ip netns exec (a mount namespace
+# of its own, /sys mounted again), nsenter (the network namespace only),
+# and the mount namespace's part alone (unshare -m).
+nsexec() { local i; for ((i = 0; i < rounds * 3; i++)); do ip netns exec dc0 /bin/true; done; }
+nsenter_net() { local i; for ((i = 0; i < rounds * 3; i++)); do nsenter --net=/run/netns/dc0 /bin/true; done; }
+unshare_mnt() { local i; for ((i = 0; i < rounds * 3; i++)); do unshare -m /bin/true; done; }
 tcp() { ip netns exec dc0 iperf3 -c 10.66.0.2 -n 8M; }
 # Namespaces with a pair between them, deleted; the kernel dismantles them
 # in the background: the time until their nsids are gone, and the guest's
@@ -117,6 +123,10 @@ time_op "veth_rs pair add+del (batch)" "$rounds" pairs veth_rs
 time_op "veth_rs pair add+del (ip)" "$rounds" pairs_one_by_one veth_rs
 setup_pair veth_rs
 time_op "ping (0.002 s interval)" $((rounds * 10)) pings
+echo "# mounts: $(wc -l </proc/self/mounts) ($(cut -d' ' -f3 /proc/self/mounts | sort | uniq -c | sort -rn | awk '{printf "%s %s, ", $1, $2}'))"
+time_op "ip netns exec NS true" $((rounds * 3)) nsexec
+time_op "nsenter --net NS true" $((rounds * 3)) nsenter_net
+time_op "unshare -m true" $((rounds * 3)) unshare_mnt
 ip netns exec dc1 iperf3 -s -1 -D >/dev/null 2>&1
 sleep 0.5
 time_op "iperf3 8 MB TCP" 1 tcp
