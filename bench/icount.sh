@@ -80,13 +80,14 @@ done
 works=${works:-pktgen gro xdp_pass xdp_drop xdp_tx xdp_redirect tcp tcp_gro tcp_rr ctl}
 
 # Sizes of a measured run (the warm-up run 0 does a quarter).
+runs_asked=$runs
 if [ $quick = 1 ]; then
 	runs=${runs:-3} N_PKT=5000 N_BYTES=$((32 << 20)) N_RR=1000 N_PAIRS=50
 else
 	runs=${runs:-6} N_PKT=20000 N_BYTES=$((128 << 20)) N_RR=3000 N_PAIRS=200
 fi
 if [ $profile = 1 ]; then
-	runs=2 N_PKT=4000 N_BYTES=$((32 << 20)) N_RR=1000 N_PAIRS=50
+	runs=${runs_asked:-2} N_PKT=4000 N_BYTES=$((32 << 20)) N_RR=1000 N_PAIRS=50
 fi
 
 TOP=${VETH_RS_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -213,7 +214,8 @@ tcp_rr() {
 }
 
 # ctl DRIVER RUN PAIRS: `ip -batch` of PAIRS `link add`, then of PAIRS
-# `link del`, timed in the guest around each batch.
+# `link del`, timed in the guest around each batch. ip parses both drivers'
+# options with the plugin's code, loaded the same way (same_ip_parser).
 ctl() {
 	local drv=$1 r=$2 n=$3 i t0 t1 t2 t3 m0 m1 ok
 	: >"$TMP/add" && : >"$TMP/del"
@@ -227,7 +229,7 @@ ctl() {
 	# start between the two readings but ip's own.
 	t0=$(now_ns)
 	"$M"
-	ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1
+	IP_LIB_DIR=$TMP/iplib ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1
 	ok=$?
 	"$M"
 	t1=$(now_ns)
@@ -236,7 +238,7 @@ ctl() {
 	m1=$(kmem_kb)
 	t2=$(now_ns)
 	"$M"
-	ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1
+	IP_LIB_DIR=$TMP/iplib ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1
 	ok=$?
 	"$M"
 	t3=$(now_ns)
@@ -273,6 +275,7 @@ main() {
 	local r i d w order n start=$SECONDS
 	: >"$out"
 	modprobe pktgen || log "no pktgen module"
+	same_ip_parser "$TMP/iplib" || { log "no iproute2 plugin"; exit 1; }
 	for d in $drivers; do modprobe "$d" || { log "cannot load $d"; exit 1; }; done
 	# The symbols of this boot, modules' included, for the profile.
 	if [ -n "$kallsyms" ]; then

@@ -295,21 +295,24 @@ def profile(d, snaps, totals, top):
         base, _, mod = n.partition(" ")
         return dem.get(base, base) + (" " + mod if mod else "")
 
-    per = {}  # (work, driver) -> (units, {symbol: insns}, user insns)
+    # (work, driver) -> (units, {symbol: insns}, user insns), summed over
+    # the measured runs (--runs N with --profile: the drivers take turns
+    # going first, so what the first to run pays is shared out).
+    per = {}
     for s in snaps:
         if s["run"] == 0 or s["work"] == "empty":
             continue
         p = os.path.join(d, f"snap-{s['snap']}.tsv")
         if not os.path.exists(p):
             continue
-        counts = {}
+        units, counts, user = per.get((s["work"], s["driver"]), (0, {}, 0))
         with open(p) as f:
             for line in f:
                 a, n, e = line.split()
                 sym = symbol(int(a, 16))
                 counts[sym] = counts.get(sym, 0) + int(n) * int(e)
         a, k = totals.get(s["snap"], (0, 0))
-        per[(s["work"], s["driver"])] = (s["units"], counts, a - k)
+        per[(s["work"], s["driver"])] = (units + s["units"], counts, user + a - k)
     def own(counts):
         # The driver's own code: its module's symbols (veth_rs's C
         # helpers, bindings/helpers.c, are in the module too).
@@ -317,7 +320,7 @@ def profile(d, snaps, totals, top):
 
     out = [
         "",
-        "## Instructions per kernel symbol (plugin mode=tb, run 1)",
+        "## Instructions per kernel symbol (plugin mode=tb, the measured runs together)",
         "",
         "Per unit of work (per KiB for the byte-counted rows), the symbols where veth and veth_rs "
         "differ most; a translation block counts for the symbol it starts in. \"driver code\" is "

@@ -56,6 +56,20 @@ link_type() {
 	esac
 }
 
+# same_ip_parser DIR: a directory for IP_LIB_DIR where ip finds the
+# plugin under both names, link_veth.so and link_veth_rs.so (two copies of
+# iproute2/link_veth_rs.so, which has veth_link_util too). With it, `ip
+# link add ... type veth` and `type veth_rs` load and run the same parser
+# the same way; without it, ip parses veth's options with its built-in
+# code but loads the plugin from disk for veth_rs, a fixed cost per ip run
+# (~275,000 instructions in the guest, 9p reads and page faults included)
+# that a benchmark window would count against veth_rs.
+same_ip_parser() {
+	local so
+	so=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/iproute2/link_veth_rs.so
+	mkdir -p "$1" && cp "$so" "$1/link_veth.so" && cp "$so" "$1/link_veth_rs.so"
+}
+
 nsstat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
 
 # setup_pair DRIVER: bx0 in bn0 -- bx1 in bn1, addressed, up, a ping

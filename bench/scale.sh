@@ -43,10 +43,12 @@ emit_size() {
 }
 cleanup() { rm -rf "$TMP"; }
 trap cleanup EXIT
+# The same ip parser for both drivers' pairs (lib.sh).
+same_ip_parser "$TMP/iplib" || exit 1
 
 # batch FILE: one `ip -batch`, its failure logged.
 batch() {
-	ip -batch "$1" >"$TMP/log" 2>&1 || { log "ip -batch $(basename "$1") failed: $(head -n 3 "$TMP/log")"; return 1; }
+	IP_LIB_DIR=$TMP/iplib ip -batch "$1" >"$TMP/log" 2>&1 || { log "ip -batch $(basename "$1") failed: $(head -n 3 "$TMP/log")"; return 1; }
 }
 
 one() {
