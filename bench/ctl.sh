@@ -39,6 +39,9 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+# The same ip parser for both drivers' batches (lib.sh).
+same_ip_parser "$TMP/iplib" || exit 1
 
 batches() {
 	local i type=$1
@@ -54,7 +57,7 @@ timed_batch() {
 	local t0 t1 tf
 	tf=$TMP/time
 	t0=$(now)
-	{ TIMEFORMAT='%U %S'; time timeout 300 ip -n bnc -batch "$1" >"$TMP/ip.log" 2>&1; } 2>"$tf" || {
+	{ TIMEFORMAT='%U %S'; time IP_LIB_DIR=$TMP/iplib timeout 300 ip -n bnc -batch "$1" >"$TMP/ip.log" 2>&1; } 2>"$tf" || {
 		log "ip -batch $1 failed: $(head -n 3 "$TMP/ip.log")"
 		return 1
 	}

@@ -86,6 +86,8 @@ now() { date +%s.%N; }
 . "$(dirname "$0")/lib.sh"
 
 trap bench_cleanup EXIT
+# The control path's batches: the same ip parser for veth and veth_rs.
+same_ip_parser "$TMP/iplib" || exit 1
 
 run_pktgen() {
 	local drv=$1 r=$2 metric=${3:-pktgen_pps} secs=${4:-$t_pktgen} rx0 rx1 rxd0 rxd1 txd0 txd1 usec sent errors pps pid
@@ -204,7 +206,7 @@ run_ctl() {
 	sleep 0.5
 	m0=$(kmem_kb) a0=$(avail_kb)
 	t0=$(now)
-	if ! timeout 300 ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1; then
+	if ! IP_LIB_DIR=$TMP/iplib timeout 300 ip -n bnc -batch "$TMP/add" >"$TMP/ctl.log" 2>&1; then
 		log "$drv run $r: ip -batch add failed: $(head -n 3 "$TMP/ctl.log")"
 		ip netns del bnc
 		return 1
@@ -213,7 +215,7 @@ run_ctl() {
 	sleep 0.5
 	m1=$(kmem_kb) a1=$(avail_kb)
 	t1b=$(now)
-	if ! timeout 300 ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1; then
+	if ! IP_LIB_DIR=$TMP/iplib timeout 300 ip -n bnc -batch "$TMP/del" >"$TMP/ctl.log" 2>&1; then
 		log "$drv run $r: ip -batch del failed: $(head -n 3 "$TMP/ctl.log")"
 		ip netns del bnc
 		return 1
