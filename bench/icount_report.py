@@ -27,6 +27,7 @@ runs.
 import argparse
 import bisect
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -111,6 +112,37 @@ def insn_per_unit(snaps, totals):
     return out
 
 
+def sign_test(k, n):
+    """Two-sided exact sign test: the chance of a split at least as uneven
+    as k of n if either driver were as likely to be the lower one."""
+    if n == 0:
+        return None
+    m = min(k, n - k)
+    p = 2 * sum(math.comb(n, i) for i in range(m + 1)) / 2**n
+    return min(p, 1.0)
+
+
+def paired(a, b):
+    """veth_rs against veth run by run. The two drivers of one run number
+    ran back to back in the same boot, so a drift over the boot (slab
+    and list state growing) falls on both; the ratio of each run pair
+    and how many of them veth_rs wins say more than two medians of
+    drifting runs."""
+    runs = sorted(set(a) & set(b))
+    q = [b[r] / a[r] for r in runs if a[r]]
+    if len(q) < 2:
+        return None
+    lower = sum(1 for x in q if x < 1)
+    higher = sum(1 for x in q if x > 1)
+    return {
+        "runs": len(q),
+        "median_ratio": statistics.median(q),
+        "veth_rs_lower": lower,
+        "veth_rs_higher": higher,
+        "sign_p": sign_test(lower, lower + higher),
+    }
+
+
 def table(meta, samples, snaps, totals):
     ins = insn_per_unit(snaps, totals)
     rows = []
@@ -118,7 +150,8 @@ def table(meta, samples, snaps, totals):
         row = {"work": work, "unit": unit, "label": label}
         for drv in DRIVERS:
             ns = [s["value"] for s in samples if s["driver"] == drv and s["metric"] == work and not s["warmup"]]
-            ii = [v for (d, r, w), v in ins.items() if d == drv and w == work and r > 0]
+            by_run = {r: v for (d, r, w), v in ins.items() if d == drv and w == work and r > 0}
+            ii = [by_run[r] for r in sorted(by_run)]
             row[drv] = {
                 "ns": statistics.median(ns) if ns else None,
                 "ns_runs": ns,
@@ -126,7 +159,9 @@ def table(meta, samples, snaps, totals):
                 "insn": statistics.median(ii) if ii else None,
                 "insn_runs": ii,
                 "insn_spread": spread(ii) if len(ii) > 1 else None,
+                "insn_by_run": by_run,
             }
+        row["paired"] = paired(row["veth"].pop("insn_by_run"), row["veth_rs"].pop("insn_by_run"))
         for k in ("ns", "insn"):
             a, b = row["veth"][k], row["veth_rs"][k]
             row[k + "_ratio"] = b / a if a and b is not None else None
@@ -250,6 +285,24 @@ def markdown_table(meta, rows, args):
             f"| {r['work']} | {n} | {pc(v['insn_spread'])} | {pc(w['insn_spread'])} | "
             f"{pc(v['ns_spread'])} | {pc(w['ns_spread'])} |"
         )
+    pr = [r for r in rows if r.get("paired")]
+    if pr:
+        out.append("")
+        out.append(
+            "Paired by run (each run number's two drivers ran back to back): the median of the "
+            "per-run ratios, in how many runs veth_rs took fewer / more instructions, and the "
+            "two-sided sign test's p (the chance of a split at least that uneven if neither "
+            "driver were cheaper)."
+        )
+        out.append("")
+        out.append("| workload | runs | paired median ratio | veth_rs fewer | veth_rs more | sign test p |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for r in pr:
+            q = r["paired"]
+            out.append(
+                f"| {r['work']} | {q['runs']} | {q['median_ratio']:.4f} | {q['veth_rs_lower']} | "
+                f"{q['veth_rs_higher']} | {q['sign_p']:.3f} |"
+            )
     return out
 
 
