@@ -418,7 +418,12 @@ def profile(d, snaps, totals, top):
 
 
 def scale_report(meta, snaps, totals, d):
-    """Per size and driver: instructions, guest ns and memory per pair."""
+    """Per size and driver: instructions, guest ns and memory per pair.
+
+    A size given more than once is sampled once per mention (its "rep",
+    the place in the list; older runs have none: one sample a size). The
+    table has the median of a size's samples; the samples themselves,
+    paired by rep, follow it."""
     samples = []
     with open(os.path.join(d, "raw.jsonl")) as f:
         for line in f:
@@ -428,49 +433,69 @@ def scale_report(meta, snaps, totals, d):
                 continue
             if "metric" in o:
                 samples.append(o)
-    empty = {(s["driver"], s["size"]): totals.get(s["snap"], (0, 0))[0] for s in snaps if s["work"] == "empty"}
+
+    def key(s, *rest):
+        return (s["driver"], s["size"], s.get("rep", 0)) + rest
+
+    empty = {key(s): totals.get(s["snap"], (0, 0))[0] for s in snaps if s["work"] == "empty"}
     ins = {}
     for s in snaps:
         if s["work"] != "empty" and s["snap"] in totals:
-            ins[(s["driver"], s["size"], s["work"])] = (
-                max(totals[s["snap"]][0] - empty.get((s["driver"], s["size"]), 0), 0) / s["units"]
-            )
-    ns = {(s["driver"], s["size"], s["metric"]): s["value"] for s in samples}
+            ins[key(s, s["work"])] = max(totals[s["snap"]][0] - empty.get(key(s), 0), 0) / s["units"]
+    ns = {key(s, s["metric"]): s["value"] for s in samples}
     sizes = sorted({s["size"] for s in snaps} | {s["size"] for s in samples})
+    reps = {n: sorted({s.get("rep", 0) for s in snaps + samples if s["size"] == n}) for n in sizes}
+    order = {}  # (size, rep) -> driver that went first
+    for s in snaps + samples:
+        order.setdefault((s["size"], s.get("rep", 0)), s["driver"])
+
+    def med(v):
+        v = [x for x in v if x is not None]
+        return statistics.median(v) if v else None
+
+    def sample(drv, n, r):
+        c, dl = ins.get((drv, n, r, "create")), ins.get((drv, n, r, "delete"))
+        return {
+            "create_insns": c,
+            "delete_insns": dl,
+            "insns": c + dl if c is not None and dl is not None else None,
+            "create_ns": ns.get((drv, n, r, "create_ns")),
+            "delete_ns": ns.get((drv, n, r, "delete_ns")),
+            "mem_bytes": ns.get((drv, n, r, "mem")),
+        }
+
+    many = any(len(v) > 1 for v in reps.values())
     out = [
         "# Pairs at scale, counted in instructions",
         "",
-        f"`bench/bench.sh --icount --scale \"{' '.join(map(str, sizes))}\"`, kernel {meta.get('kernel', '?')}: "
+        f"`bench/bench.sh --icount --scale \"{meta.get('sizes', ' '.join(map(str, sizes)))}\"`, "
+        f"kernel {meta.get('kernel', '?')}: "
         "N namespaces, then one `ip -batch` adding N pairs (host end in the initial namespace, "
         "peer in its own namespace), then one deleting them. Per pair; growth = per-pair "
-        f"instructions (create + delete) over those at {sizes[0] if sizes else '?'} pairs.",
+        f"instructions (create + delete) over those at {sizes[0] if sizes else '?'} pairs"
+        + ("; a size given more than once: the median of its samples" if many else "")
+        + ".",
         "",
-        "| pairs | driver | create insns | delete insns | create + delete | growth | create guest ns | delete guest ns | memory B |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| pairs | driver | samples | create insns | delete insns | create + delete | growth | create guest ns | delete guest ns | memory B |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows = []
     base = {}
     for n in sizes:
         for drv in DRIVERS:
-            c, dl = ins.get((drv, n, "create")), ins.get((drv, n, "delete"))
-            both = c + dl if c is not None and dl is not None else None
+            sm = [sample(drv, n, r) for r in reps[n]]
+            row = {"pairs": n, "driver": drv, "samples": len(sm)}
+            for k in ("create_insns", "delete_insns", "insns", "create_ns", "delete_ns", "mem_bytes"):
+                row[k] = med(x[k] for x in sm)
+            both = row["insns"]
             if both is not None and drv not in base:
                 base[drv] = both
-            g = both / base[drv] if both is not None and base.get(drv) else None
-            row = {
-                "pairs": n,
-                "driver": drv,
-                "create_insns": c,
-                "delete_insns": dl,
-                "insns": both,
-                "growth": g,
-                "create_ns": ns.get((drv, n, "create_ns")),
-                "delete_ns": ns.get((drv, n, "delete_ns")),
-                "mem_bytes": ns.get((drv, n, "mem")),
-            }
+            row["growth"] = both / base[drv] if both is not None and base.get(drv) else None
+            row["runs"] = sm
             rows.append(row)
             out.append(
-                f"| {n} | {drv} | {fmt(c)} | {fmt(dl)} | {fmt(both)} | {fmt(g)} | "
+                f"| {n} | {drv} | {len(sm)} | {fmt(row['create_insns'])} | {fmt(row['delete_insns'])} | "
+                f"{fmt(both)} | {fmt(row['growth'])} | "
                 f"{fmt(row['create_ns'])} | {fmt(row['delete_ns'])} | {fmt(row['mem_bytes'])} |"
             )
     out.append("")
@@ -482,6 +507,24 @@ def scale_report(meta, snaps, totals, d):
         if a and b and a["insns"] and b["insns"] is not None:
             mr = b["mem_bytes"] / a["mem_bytes"] if a["mem_bytes"] and b["mem_bytes"] is not None else None
             out.append(f"- {n} pairs: instructions {b['insns'] / a['insns']:.3f}, memory {fmt(mr)}")
+    if many:
+        out.append("")
+        out.append("Each sample, the two drivers back to back (veth_rs/veth, create + delete; who went first):")
+        out.append("")
+        for n in sizes:
+            if len(reps[n]) < 2:
+                continue
+            q = []
+            for r in reps[n]:
+                x, y = sample("veth", n, r)["insns"], sample("veth_rs", n, r)["insns"]
+                if x and y is not None:
+                    q.append((y / x, order.get((n, r), "?")))
+            if q:
+                out.append(
+                    f"- {n} pairs: "
+                    + ", ".join(f"{v:.4f} ({first} first)" for v, first in q)
+                    + f"; veth_rs fewer in {sum(1 for v, _ in q if v < 1)} of {len(q)}"
+                )
     return out, rows
 
 

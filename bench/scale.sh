@@ -31,15 +31,19 @@ log() { printf '[scale %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
 . "$(dirname "$0")/lib.sh"
 M=${mark:-:}
 SNAP=0
+# REP: the place of the size in the list, so that a size given more than
+# once ("1000 1000 1000 1000": the drivers take turns going first) is a
+# sample of its own.
+REP=0
 # window DRIVER SIZE WORK: the last two markers framed WORK.
 window() {
 	[ -n "$mark" ] || return 0
 	SNAP=$((SNAP + 2))
-	printf '{"snap":%d,"driver":"%s","size":%d,"work":"%s","units":%d}\n' $((SNAP - 1)) "$1" "$2" "$3" "$2" >>"$out"
+	printf '{"snap":%d,"driver":"%s","size":%d,"rep":%d,"work":"%s","units":%d}\n' $((SNAP - 1)) "$1" "$2" "$REP" "$3" "$2" >>"$out"
 }
 # emit_size DRIVER SIZE METRIC VALUE: one sample line of a size.
 emit_size() {
-	printf '{"driver":"%s","size":%d,"metric":"%s","value":%s}\n' "$1" "$2" "$3" "$4" >>"$out"
+	printf '{"driver":"%s","size":%d,"rep":%d,"metric":"%s","value":%s}\n' "$1" "$2" "$REP" "$3" "$4" >>"$out"
 }
 cleanup() { rm -rf "$TMP"; }
 trap cleanup EXIT
@@ -102,7 +106,7 @@ main() {
 		for ((i = 0; i < ${#order[@]}; i++)); do
 			d=${order[$(((i + k) % ${#order[@]}))]}
 			log "$d: $n pairs"
-			one "$d" "$n"
+			REP=$k one "$d" "$n"
 		done
 		k=$((k + 1))
 	done
