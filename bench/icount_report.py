@@ -148,10 +148,11 @@ def table(meta, samples, snaps, totals):
     rows = []
     for work, unit, label in ORDER:
         row = {"work": work, "unit": unit, "label": label}
+        by_run = {}
         for drv in DRIVERS:
             ns = [s["value"] for s in samples if s["driver"] == drv and s["metric"] == work and not s["warmup"]]
-            by_run = {r: v for (d, r, w), v in ins.items() if d == drv and w == work and r > 0}
-            ii = [by_run[r] for r in sorted(by_run)]
+            by_run[drv] = {r: v for (d, r, w), v in ins.items() if d == drv and w == work and r > 0}
+            ii = [by_run[drv][r] for r in sorted(by_run[drv])]
             row[drv] = {
                 "ns": statistics.median(ns) if ns else None,
                 "ns_runs": ns,
@@ -159,9 +160,8 @@ def table(meta, samples, snaps, totals):
                 "insn": statistics.median(ii) if ii else None,
                 "insn_runs": ii,
                 "insn_spread": spread(ii) if len(ii) > 1 else None,
-                "insn_by_run": by_run,
             }
-        row["paired"] = paired(row["veth"].pop("insn_by_run"), row["veth_rs"].pop("insn_by_run"))
+        row["paired"] = paired(by_run["veth"], by_run["veth_rs"])
         for k in ("ns", "insn"):
             a, b = row["veth"][k], row["veth_rs"][k]
             row[k + "_ratio"] = b / a if a and b is not None else None
@@ -514,16 +514,15 @@ def scale_report(meta, snaps, totals, d):
         for n in sizes:
             if len(reps[n]) < 2:
                 continue
-            q = []
-            for r in reps[n]:
-                x, y = sample("veth", n, r)["insns"], sample("veth_rs", n, r)["insns"]
-                if x and y is not None:
-                    q.append((y / x, order.get((n, r), "?")))
+            a = {r: sample("veth", n, r)["insns"] for r in reps[n]}
+            b = {r: sample("veth_rs", n, r)["insns"] for r in reps[n]}
+            runs = [r for r in reps[n] if a[r] and b[r] is not None]
+            q = paired({r: a[r] for r in runs}, {r: b[r] for r in runs})
             if q:
                 out.append(
                     f"- {n} pairs: "
-                    + ", ".join(f"{v:.4f} ({first} first)" for v, first in q)
-                    + f"; veth_rs fewer in {sum(1 for v, _ in q if v < 1)} of {len(q)}"
+                    + ", ".join(f"{b[r] / a[r]:.4f} ({order.get((n, r), '?')} first)" for r in runs)
+                    + f"; veth_rs fewer in {q['veth_rs_lower']} of {q['runs']}, sign test p {q['sign_p']:.3f}"
                 )
     return out, rows
 
