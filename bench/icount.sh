@@ -57,6 +57,9 @@
 #              transaction);
 #   ctl        `ip -batch` adding N pairs (both ends in bnc), then deleting
 #              them (ns per pair created, deleted, both);
+#   ctl_ns     the same with each pair's peer in a second namespace (bnp,
+#              made before the window): `peer name bdI netns bnp`, as a
+#              container runtime makes its pairs;
 #   mem        Slab + Percpu of /proc/meminfo held per pair (bytes), around
 #              the create of ctl.
 set -u
@@ -77,7 +80,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -n "$out" ] || { echo "usage: $0 [--quick] [--runs N] [--drivers LIST] [--works LIST] [--mark PROG] OUT" >&2; exit 2; }
-works=${works:-pktgen gro xdp_pass xdp_drop xdp_tx xdp_redirect tcp tcp_gro tcp_rr ctl}
+works=${works:-pktgen gro xdp_pass xdp_drop xdp_tx xdp_redirect tcp tcp_gro tcp_rr ctl ctl_ns}
 
 # Sizes of a measured run (the warm-up run 0 does a quarter).
 runs_asked=$runs
@@ -213,17 +216,25 @@ tcp_rr() {
 	log "$drv run $r: tcp_rr $(calc "1e9 / $tps") ns/transaction"
 }
 
-# ctl DRIVER RUN PAIRS: `ip -batch` of PAIRS `link add`, then of PAIRS
-# `link del`, timed in the guest around each batch. ip parses both drivers'
-# options with the plugin's code, loaded the same way (same_ip_parser).
+# ctl DRIVER RUN PAIRS [WORK]: `ip -batch` of PAIRS `link add`, then of
+# PAIRS `link del`, timed in the guest around each batch. ip parses both
+# drivers' options with the plugin's code, loaded the same way
+# (same_ip_parser). WORK ctl_ns puts each peer in the namespace bnp.
 ctl() {
-	local drv=$1 r=$2 n=$3 i t0 t1 t2 t3 m0 m1 ok
+	local drv=$1 r=$2 n=$3 w=${4:-ctl} i t0 t1 t2 t3 m0 m1 ok peer=
 	: >"$TMP/add" && : >"$TMP/del"
+	[ "$w" = ctl_ns ] && peer=" netns bnp"
 	for ((i = 0; i < n; i++)); do
-		echo "link add bc$i type $drv peer name bd$i" >>"$TMP/add"
+		echo "link add bc$i type $drv peer name bd$i$peer" >>"$TMP/add"
 		echo "link del bc$i" >>"$TMP/del"
 	done
 	ip netns add bnc || return 1
+	if [ -n "$peer" ]; then
+		ip netns add bnp || { ip netns del bnc; return 1; }
+		# The namespaces are made outside the window; a deletion of the
+		# run before has settled (idle time costs nothing under icount).
+		sleep 1
+	fi
 	m0=$(kmem_kb)
 	# The guest clock is read by bash itself ($EPOCHREALTIME): no process
 	# start between the two readings but ip's own.
@@ -233,8 +244,8 @@ ctl() {
 	ok=$?
 	"$M"
 	t1=$(now_ns)
-	snap "$drv" "$r" ctl_create "$n"
-	[ $ok = 0 ] || { log "$drv run $r: add failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; return 1; }
+	snap "$drv" "$r" "${w}_create" "$n"
+	[ $ok = 0 ] || { log "$drv run $r: add failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; [ -z "$peer" ] || ip netns del bnp; return 1; }
 	m1=$(kmem_kb)
 	t2=$(now_ns)
 	"$M"
@@ -242,14 +253,15 @@ ctl() {
 	ok=$?
 	"$M"
 	t3=$(now_ns)
-	snap "$drv" "$r" ctl_delete "$n"
-	[ $ok = 0 ] || { log "$drv run $r: del failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; return 1; }
+	snap "$drv" "$r" "${w}_delete" "$n"
+	[ $ok = 0 ] || { log "$drv run $r: del failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; [ -z "$peer" ] || ip netns del bnp; return 1; }
 	ip netns del bnc
-	emit "$drv" "$r" ctl_create "$(calc "($t1 - $t0) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
-	emit "$drv" "$r" ctl_delete "$(calc "($t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
-	emit "$drv" "$r" ctl "$(calc "($t1 - $t0 + $t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
-	emit "$drv" "$r" mem "$(calc "($m1 - $m0) * 1024 / $n")" "\"unit\":\"pair\",\"pairs\":$n,\"kmem_kb\":[$m0,$m1]"
-	log "$drv run $r: ctl $(calc "($t1 - $t0) / $n") + $(calc "($t3 - $t2) / $n") ns/pair, $(calc "($m1 - $m0) * 1024 / $n") B/pair"
+	[ -z "$peer" ] || ip netns del bnp
+	emit "$drv" "$r" "${w}_create" "$(calc "($t1 - $t0) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
+	emit "$drv" "$r" "${w}_delete" "$(calc "($t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
+	emit "$drv" "$r" "$w" "$(calc "($t1 - $t0 + $t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
+	[ "$w" = ctl ] && emit "$drv" "$r" mem "$(calc "($m1 - $m0) * 1024 / $n")" "\"unit\":\"pair\",\"pairs\":$n,\"kmem_kb\":[$m0,$m1]"
+	log "$drv run $r: $w $(calc "($t1 - $t0) / $n") + $(calc "($t3 - $t2) / $n") ns/pair, $(calc "($m1 - $m0) * 1024 / $n") B/pair"
 	sleep 0.2
 }
 
@@ -300,11 +312,13 @@ main() {
 			fi
 			if setup_pair "$d"; then
 				for w in $works; do
-					[ "$w" = ctl ] || work "$d" "$r" "$w"
+					case $w in ctl | ctl_ns) ;; *) work "$d" "$r" "$w" ;; esac
 				done
 			fi
 			teardown_pair
-			[[ " $works " = *" ctl "* ]] && ctl "$d" "$r" $([ "$r" -eq 0 ] && echo $((N_PAIRS / 4)) || echo $N_PAIRS)
+			for w in $works; do
+				case $w in ctl | ctl_ns) ctl "$d" "$r" $([ "$r" -eq 0 ] && echo $((N_PAIRS / 4)) || echo $N_PAIRS) "$w" ;; esac
+			done
 		done
 	done
 	log "done in $((SECONDS - start)) s (guest time)"

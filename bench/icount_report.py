@@ -46,6 +46,9 @@ ORDER = [
     ("ctl_create", "pair", "create a pair (ip -batch)"),
     ("ctl_delete", "pair", "delete a pair (ip -batch)"),
     ("ctl", "pair", "create + delete a pair"),
+    ("ctl_ns_create", "pair", "create a pair, peer in a 2nd netns"),
+    ("ctl_ns_delete", "pair", "delete a pair, peer in a 2nd netns"),
+    ("ctl_ns", "pair", "create + delete, peer in a 2nd netns"),
     ("mem", "pair", "memory per pair, bytes (Slab + Percpu)"),
 ]
 DRIVERS = ["veth", "veth_rs"]
@@ -107,8 +110,9 @@ def insn_per_unit(snaps, totals):
         out[(s["driver"], s["run"], s["work"])] = max(totals[s["snap"]][0] - base, 0) / s["units"]
     # The whole control path of a pair: create + delete.
     for (drv, run, work), v in list(out.items()):
-        if work == "ctl_create" and (drv, run, "ctl_delete") in out:
-            out[(drv, run, "ctl")] = v + out[(drv, run, "ctl_delete")]
+        for c in ("ctl", "ctl_ns"):
+            if work == c + "_create" and (drv, run, c + "_delete") in out:
+                out[(drv, run, c)] = v + out[(drv, run, c + "_delete")]
     return out
 
 
