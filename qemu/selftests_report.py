@@ -5,7 +5,11 @@
 Each script's output is cut into its subtests: the `TEST: name [ OK ]`
 lines of net/lib.sh and forwarding/lib.sh, KTAP `ok N name` / `not ok N
 name`, `name: [PASS]` lines, and `name   ok` / `name   fail ...` lines (a
-padded name, then the verdict, as veth.sh and the udpgro scripts print).
+padded name, then the verdict, as veth.sh and the udpgro scripts print),
+and `PASS: what` / `FAIL: what` / `SKIP: what` / `ERROR: what` lines
+(netfilter/'s scripts). Subtests are matched by name with every run of
+digits taken as one (`#`): counts, ports and durations in a name
+(mptcp's `(duration 123ms)`) differ from run to run.
 Two runs are identical when they give the same subtests, in the same
 order, with the same verdicts, and the same kind of exit (pass, fail,
 skip, timeout). Prints a Markdown table and the differences, writes them
@@ -26,6 +30,13 @@ TEST_RE = re.compile(r"TEST:\s*(.*?)\s*\[\s*(OK|FAIL|SKIP|XFAIL|PASS)\s*\]")
 KTAP_RE = re.compile(r"^\s*(not ok|ok)\s+\d+\s+(?:-\s+)?(.*?)(?:\s+#\s*(SKIP|XFAIL|TODO)\b.*)?$")
 BRACKET_RE = re.compile(r"^(.*?\S)\s*:?\s*\[\s*(PASS|FAIL\w*|OK|SKIP)\s*\]\s*$")
 PADDED_RE = re.compile(r"^(\s*\S.*?\S)(\s+)(ok|fail|failed|skip)\b(.*)$")
+PREFIX_RE = re.compile(r"^\s*(PASS|FAIL|SKIP|ERROR)\s*[:!]\s*(.*)$")
+PREFIX_VERDICT = {"PASS": "ok", "FAIL": "fail", "ERROR": "fail", "SKIP": "skip"}
+
+
+def key(name):
+    """A subtest's name as compared: blanks collapsed, digits as #."""
+    return re.sub(r"\d+", "#", " ".join(name.split()))
 
 
 def subtests(text):
@@ -35,24 +46,28 @@ def subtests(text):
         line = line.rstrip()
         m = TEST_RE.search(line)
         if m:
-            out.append((" ".join(m.group(1).split()), VERDICT[m.group(2).lower()], line))
+            out.append((key(m.group(1)), VERDICT[m.group(2).lower()], line))
             continue
         m = KTAP_RE.match(line)
         if m and not line.lstrip().startswith("#"):
             v = VERDICT[(m.group(3) or m.group(1)).lower()]
-            out.append((" ".join(m.group(2).split()), v, line))
+            out.append((key(m.group(2)), v, line))
             continue
         m = BRACKET_RE.match(line)
         if m:
             v = m.group(2).lower()
             v = "fail" if v.startswith("fail") else VERDICT[v]
-            out.append((" ".join(m.group(1).split()), v, line))
+            out.append((key(m.group(1)), v, line))
+            continue
+        m = PREFIX_RE.match(line)
+        if m:
+            out.append((key(m.group(2)), PREFIX_VERDICT[m.group(1)], line))
             continue
         m = PADDED_RE.match(line)
         # A padded name: printf "%-40s" and the like, so the verdict
         # starts at column 30 or later.
         if m and len(m.group(1)) + len(m.group(2)) >= 30:
-            out.append((" ".join(m.group(1).split()), VERDICT[m.group(3)], line))
+            out.append((key(m.group(1)), VERDICT[m.group(3)], line))
     return out
 
 
