@@ -128,7 +128,8 @@ bench: plugin bpf $(if $(ICOUNT),insn-plugin)
 	$(TOP)/bench/bench.sh $(if $(ICOUNT),--icount $(if $(PROFILE),--profile)) $(if $(QUICK),--quick)
 
 # The kernel's net selftests with veth and with veth_rs (qemu/selftests.sh
-# builds the module and the helpers for the selftests kernel itself).
+# builds the module for the selftests kernel, the rootfs layer it boots and
+# the helpers itself).
 selftests: plugin
 	SELFTESTS="$(SELFTESTS)" $(TOP)/qemu/selftests.sh
 

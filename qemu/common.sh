@@ -26,8 +26,9 @@ inputs_hash() { cat "$@" | sha256sum | cut -c1-16; }
 # qemu/packages-NAME.txt installed over a copy of the base one
 # (qemu/rootfs-layer.sh makes it, keyed by the base's inputs and its own):
 # the guest userspace of a target that needs packages the rest does not
-# (make containers), so the base rootfs of make check stays as it is.
-# Builds always use the base rootfs (qemu/kernel.sh unsets it).
+# (make containers, make selftests), so the base rootfs of make check
+# stays as it is. Kernels are always built in the base rootfs
+# (qemu/kernel.sh unsets it).
 rootfs_key() {
 	if [ -n "${VETH_RS_ROOTFS_LAYER:-}" ]; then
 		echo "$VETH_RS_ROOTFS_LAYER-$(inputs_hash "$VETH_RS_TOP/qemu/packages.txt" "$VETH_RS_TOP/qemu/rootfs.sh" \

@@ -54,6 +54,15 @@ if ov=$(mktemp -d /tmp/selftests-ov.XXXXXX) && mount -t tmpfs tmpfs "$ov" &&
 else
 	echo "# $NET: read-only (no overlay)"
 fi
+# The scripts run from a short path: some hand $(pwd)/FILE to a tool
+# with a fixed-size buffer (ppp/pppol2tp.sh's xl2tpd config, whose
+# pppoptfile keeps 100 characters), and the cache's source tree path is
+# longer than that. The selftests folder, overlay included, is bound at
+# /tmp/ksft (its ../kselftest and ../lib stay next to net/).
+if mkdir -p /tmp/ksft && mount --rbind "$VETH_RS_KSRC/tools/testing/selftests" /tmp/ksft; then
+	NET=/tmp/ksft/net
+	echo "# scripts run from $NET"
+fi
 
 run_one() {
 	local drv=$1 script=$2 name log start rc secs splats note= dir base

@@ -3,9 +3,11 @@
 # `make selftests`: the kernel's own net selftests that create veth pairs
 # (qemu/selftests.list), run unmodified from the kernel source tree in one
 # boot of the selftests kernel (qemu/kernel.sh selftests: the debug kernel
-# plus the selftests' own config fragments), each twice: with the C veth
-# and with veth_rs as kind=veth. Then a table per script (subtests, each
-# driver's result, identical?, time) and the differences, per subtest.
+# plus the selftests' own config fragments), with the rootfs layer
+# "selftests" as the guest's root (qemu/packages-selftests.txt over the
+# base rootfs), each twice: with the C veth and with veth_rs as kind=veth.
+# Then a table per script (subtests, each driver's result, identical?,
+# time) and the differences, per subtest.
 #   qemu/selftests.sh            every script of the list, in its order
 #   SELFTESTS="veth.sh udpgro" qemu/selftests.sh
 #                                only those (a name matches a listed path,
@@ -76,38 +78,74 @@ ko=$(module_for "$build" selftests "$kdir")
 # The iproute2 plugin (userspace, any kernel): guest.sh puts it on ip's path.
 make -s -C "$VETH_RS_TOP" plugin >&2
 
+# The guest's root, and the root the helpers are built in: the base rootfs
+# plus the tools and libraries of the scripts in net/'s subfolders
+# (qemu/packages-selftests.txt). Set before this script's first
+# in_rootfs, which mounts the rootfs it names.
+export VETH_RS_ROOTFS_LAYER=selftests
+"$VETH_RS_TOP/qemu/rootfs-layer.sh"
+
 # The helpers the scripts run, built in the source tree next to them (as
-# qemu/upstream.sh does for veth.sh): its own set, then each C program of
-# net/ whose name a script to run mentions, and the BPF objects they load.
+# qemu/upstream.sh does for veth.sh): its own set, then, in each folder of
+# a script to run, each C program whose name one of the folder's scripts
+# to run mentions, and the BPF objects they load. In a subfolder, its
+# libraries count as its scripts' text: the .sh files that are not
+# executable, which the scripts source (ovpn/common.sh runs ovpn-cli for
+# test.sh). They are built against the kernel's own uapi headers, as the
+# selftests' Makefiles do (KHDR_INCLUDES): trixie's, from 6.12, have no
+# linux/ovpn.h and lack constants that mptcp/pm_nl_ctl.c and tls.c use.
 "$VETH_RS_TOP/qemu/upstream.sh" selftests >/dev/null
 helpers_log=$VETH_RS_CACHE/build-selftests/helpers.log
 : >"$helpers_log"
-built=0 failed=()
-mentioned() { local s; for s in "${scripts[@]}"; do grep -qw "$1" "$net/$s" 2>/dev/null && return 0; done; return 1; }
-for c in "$net"/*.c; do
-	name=$(basename "$c" .c)
-	case $name in *.bpf) continue ;; esac
-	mentioned "$name" || continue
-	[ "$net/$name" -nt "$c" ] && continue
-	libs="-lpthread"
-	case $name in tcp_mmap) libs="$libs -lcrypto" ;; epoll_busy_poll) libs="$libs -lcap" ;; reuseport_bpf_numa) libs="$libs -lnuma" ;; esac
-	if in_rootfs clang -O2 -Wall -D_GNU_SOURCE -I"$src/tools/testing/selftests" -I"$src/tools/include" \
-		"$c" -o "$net/$name" $libs >>"$helpers_log" 2>&1; then
-		built=$((built + 1))
-	else
-		failed+=("$name")
-	fi
-done
+uapi=$VETH_RS_CACHE/uapi-${src##*/linux-source-}
+in_rootfs make -s -C "$src" O="$uapi" LLVM=1 headers >>"$helpers_log" 2>&1 ||
+	die "make headers in $uapi failed (log: $helpers_log)"
 # BPF objects as the selftests' bpf.mk builds them: the host compiler's
 # system include folders after the BPF target's own.
 sys_inc=$(in_rootfs clang -v -E - </dev/null 2>&1 |
 	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
-for b in "$net"/*.bpf.c; do
-	name=$(basename "$b" .c)
-	mentioned "$name" || continue
-	[ "$net/$name.o" -nt "$b" ] && continue
-	in_rootfs clang -O2 -g --target=bpf -I"$src/tools/testing/selftests/bpf" $sys_inc \
-		-c "$b" -o "$net/$name.o" >>"$helpers_log" 2>&1 || failed+=("$name.o")
+# The folders, as prefixes of net/: "" for net/ itself, "mptcp/", ...
+mapfile -t dirs < <(for s in "${scripts[@]}"; do d=$(dirname "$s")/; echo "${d#./}"; done | sort -u)
+built=0 failed=()
+for d in "${dirs[@]}"; do
+	texts=()
+	for s in "${scripts[@]}"; do
+		[ "$(dirname "$s")/" != "${d:-./}" ] || texts+=("$net/$s")
+	done
+	if [ -n "$d" ]; then
+		for l in "$net/$d"*.sh; do
+			[ -x "$l" ] || texts+=("$l")
+		done
+	fi
+	for c in "$net/$d"*.c; do
+		[ -f "$c" ] || continue
+		name=$(basename "$c" .c)
+		grep -qsw "$name" "${texts[@]}" || continue
+		case $name in
+		*.bpf)
+			[ "$net/$d$name.o" -nt "$c" ] && continue
+			in_rootfs clang -O2 -g --target=bpf -I"$src/tools/testing/selftests/bpf" $sys_inc \
+				-c "$c" -o "$net/$d$name.o" >>"$helpers_log" 2>&1 || failed+=("$d$name.o")
+			continue
+			;;
+		esac
+		[ "$net/$d$name" -nt "$c" ] && continue
+		# Extra flags and libraries, as the folder's Makefile gives them.
+		extra="-lpthread"
+		case $name in
+		tcp_mmap) extra="$extra -lcrypto" ;;
+		epoll_busy_poll) extra="$extra -lcap" ;;
+		reuseport_bpf_numa) extra="$extra -lnuma" ;;
+		nf_queue | conntrack_dump_flush) extra="$extra -lmnl" ;;
+		ovpn-cli) extra="$extra -I/usr/include/libnl3 -lnl-genl-3 -lnl-3 -lmbedtls -lmbedcrypto" ;;
+		esac
+		if in_rootfs clang -O2 -Wall -D_GNU_SOURCE -I"$src/tools/testing/selftests" -I"$src/tools/include" \
+			-isystem "$uapi/usr/include" "$c" -o "$net/$d$name" $extra >>"$helpers_log" 2>&1; then
+			built=$((built + 1))
+		else
+			failed+=("$d$name")
+		fi
+	done
 done
 msg "helpers built: $built${failed:+; failed (their scripts will say so): ${failed[*]} (log: $helpers_log)}"
 
