@@ -38,6 +38,10 @@ pm() {
 # netavark's random names, normalised: the nftables chains of a
 # user-defined network carry the first 8 hex digits of its ID.
 pnames() { sed -E 's/\bnv_[0-9a-f]{8}_/nv_<netid>_/g'; }
+# A ruleset snapshot with the network ids made neutral, sorted again
+# after: host_state sorts by the raw chain names, whose random ids would
+# otherwise order the chains of two networks differently from run to run.
+fw_netavark() { host_state fw | grep '^inet netavark' | pnames | sort; }
 # The podman processes of this scenario (conmon, the cleanup podman
 # that conmon runs when a container exits), by the run folder in their
 # command line; aardvark-dns by its pid file.
@@ -117,7 +121,7 @@ start_ct p2 "podman=10.88.0.3/16 gw 10.88.0.1" "$IMG" sleep 100000
 obs host.default_network "$(snap_settled)"
 obs p1.view "$(snap_settled ct-p1)"
 obs p2.view "$(snap_settled ct-p2)"
-obs fw.default_network "$(host_state fw | grep '^inet netavark' | pnames)"
+obs fw.default_network "$(fw_netavark)"
 expect ip_forward 1 "$(sysctl -n net.ipv4.ip_forward)"
 bridge_talk p1 10.88.0.2 p2 10.88.0.3 10.88.0.1
 
@@ -145,7 +149,7 @@ expect p3.ping.p1.isolated "lost: 100% packet loss" "$(ping_ok ct-p3 10.88.0.2)"
 expect p1.ping.p3.isolated "lost: 100% packet loss" "$(ping_ok ct-p1 10.89.7.2)"
 expect p3.ping.outside ok "$(ping_ok ct-p3 192.0.2.2)"
 expect p3.nat.source_seen_outside 192.0.2.1 "$(peer_seen ct-out 192.0.2.2 ct-p3)"
-obs fw.pnet1 "$(host_state fw | grep '^inet netavark' | pnames)"
+obs fw.pnet1 "$(fw_netavark)"
 
 # A published port: busybox httpd on 80 in the container, 8080 on the
 # host.
@@ -159,7 +163,7 @@ expect web.from_p1 "$BODY" "$(pm exec p1 wget -q -T 20 -O - http://192.0.2.1:808
 # address, which the port is DNATed from.)
 expect web.from_p3.isolated failed \
 	"$(pm exec p3 wget -q -T 5 -O - http://192.0.2.1:8080/ >/dev/null 2>&1 && echo fetched || echo failed)"
-obs fw.published "$(host_state fw | grep '^inet netavark' | pnames)"
+obs fw.published "$(fw_netavark)"
 
 # A running container connected to the user-defined network: a second
 # pair, eth1 in the container, used; then disconnected.
