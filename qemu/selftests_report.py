@@ -8,7 +8,8 @@ name`, `name: [PASS]` lines, and `name   ok` / `name   fail ...` lines (a
 padded name, then the verdict, as veth.sh and the udpgro scripts print),
 and `PASS: what` / `FAIL: what` / `SKIP: what` / `ERROR: what` lines
 (netfilter/'s scripts). Subtests are matched by name with every run of
-digits taken as one (`#`): counts, ports and durations in a name
+digits taken as one (`#`) and net/lib.sh's random namespace suffixes
+(`ns1-AbC12x`) as `*`: counts, ports and durations in a name
 (mptcp's `(duration 123ms)`) differ from run to run.
 Two runs are identical when they give the same subtests, in the same
 order, with the same verdicts, and the same kind of exit (pass, fail,
@@ -35,8 +36,11 @@ PREFIX_VERDICT = {"PASS": "ok", "FAIL": "fail", "ERROR": "fail", "SKIP": "skip"}
 
 
 def key(name):
-    """A subtest's name as compared: blanks collapsed, digits as #."""
-    return re.sub(r"\d+", "#", " ".join(name.split()))
+    """A subtest's name as compared: blanks collapsed, the random suffix
+    of net/lib.sh's namespace names (setup_ns: `ns1-` and six random
+    letters or digits) as `*`, digits as #."""
+    name = re.sub(r"\b([A-Za-z]+\d*)-[A-Za-z0-9]{6}\b", r"\1-*", " ".join(name.split()))
+    return re.sub(r"\d+", "#", name)
 
 
 def subtests(text):
