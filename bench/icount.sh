@@ -228,6 +228,8 @@ ctl() {
 		echo "link add bc$i type $drv peer name bd$i$peer" >>"$TMP/add"
 		echo "link del bc$i" >>"$TMP/del"
 	done
+	# The namespaces of the batch, removed on every way out.
+	ctl_netns_del() { ip netns del bnc; [ -z "$peer" ] || ip netns del bnp; }
 	ip netns add bnc || return 1
 	if [ -n "$peer" ]; then
 		ip netns add bnp || { ip netns del bnc; return 1; }
@@ -245,7 +247,7 @@ ctl() {
 	"$M"
 	t1=$(now_ns)
 	snap "$drv" "$r" "${w}_create" "$n"
-	[ $ok = 0 ] || { log "$drv run $r: add failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; [ -z "$peer" ] || ip netns del bnp; return 1; }
+	[ $ok = 0 ] || { log "$drv run $r: add failed: $(head -n 3 "$TMP/ctl.log")"; ctl_netns_del; return 1; }
 	m1=$(kmem_kb)
 	t2=$(now_ns)
 	"$M"
@@ -254,9 +256,8 @@ ctl() {
 	"$M"
 	t3=$(now_ns)
 	snap "$drv" "$r" "${w}_delete" "$n"
-	[ $ok = 0 ] || { log "$drv run $r: del failed: $(head -n 3 "$TMP/ctl.log")"; ip netns del bnc; [ -z "$peer" ] || ip netns del bnp; return 1; }
-	ip netns del bnc
-	[ -z "$peer" ] || ip netns del bnp
+	[ $ok = 0 ] || { log "$drv run $r: del failed: $(head -n 3 "$TMP/ctl.log")"; ctl_netns_del; return 1; }
+	ctl_netns_del
 	emit "$drv" "$r" "${w}_create" "$(calc "($t1 - $t0) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
 	emit "$drv" "$r" "${w}_delete" "$(calc "($t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
 	emit "$drv" "$r" "$w" "$(calc "($t1 - $t0 + $t3 - $t2) / $n")" "\"unit\":\"pair\",\"pairs\":$n"
