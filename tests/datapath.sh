@@ -69,8 +69,9 @@ largest_rx_frame() {
 	# the kill would miss timeout.
 	nsenter --net="/run/netns/$NS1" -- timeout 20 tcpdump --immediate-mode -U -i vrg1 -s 128 -c 2000 -w "$pcap" tcp 2>"$pcap.err" &
 	local dump=$!
-	# Listening once it says so on stderr (not a fixed sleep).
-	wait_for "[[ \$(<$pcap.err) == *'listening on'* ]]" 10
+	# Listening once it says so on stderr (not a fixed sleep); the file
+	# appears only once the background shell has opened it.
+	wait_for "[[ -e $pcap.err && \$(<$pcap.err) == *'listening on'* ]]" 10
 	tcp_burst 2
 	# Stopped once the burst is over, not at 2,000 frames or the timeout:
 	# with GRO on far fewer frames arrive. --immediate-mode hands each
