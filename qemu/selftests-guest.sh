@@ -73,14 +73,25 @@ run_one() {
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$drv" "$script" -1 0 0 "cannot load $drv as kind veth" >>"$out/results.tsv"
 		return
 	fi
+	# A script the source tree ships without its execute bit (the
+	# package's tarball keeps the mode git has) runs through the
+	# interpreter its "#!" line names, as the kselftest runner does.
+	local -a cmd=(./"$base")
+	if [ ! -x "$dir/$base" ]; then
+		local shebang
+		read -r shebang <"$dir/$base"
+		read -r -a cmd <<<"${shebang#\#!}"
+		cmd+=(./"$base")
+		note="not executable: run by ${cmd[0]}"
+	fi
 	echo "veth_rs-selftests-marker: begin $drv $script" >/dev/kmsg
 	start=$SECONDS
 	# timeout signals the script's whole process group.
-	(cd "$dir" && exec timeout -k 15 "$limit" ./"$base") >"$log" 2>&1 </dev/null
+	(cd "$dir" && exec timeout -k 15 "$limit" "${cmd[@]}") >"$log" 2>&1 </dev/null
 	rc=$?
 	secs=$((SECONDS - start))
 	echo "veth_rs-selftests-marker: end $drv $script" >/dev/kmsg
-	[ $rc = 124 ] || [ $rc = 137 ] && note="timeout after ${limit} s"
+	[ $rc = 124 ] || [ $rc = 137 ] && note="${note:+$note; }timeout after ${limit} s"
 	[ "$(serving)" = "$drv" ] || note="${note:+$note; }kind veth served by $(serving) at the end"
 	# What the script left behind (its namespaces, veth devices of the
 	# init namespace) is removed before the next run, and said.
@@ -99,9 +110,9 @@ run_one() {
 }
 
 for script in "$@"; do
-	if [ ! -x "$NET/$script" ]; then
+	if [ ! -f "$NET/$script" ] || { [ ! -x "$NET/$script" ] && [ "$(head -c 2 "$NET/$script")" != '#!' ]; }; then
 		for drv in $drivers; do
-			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$drv" "$script" -1 0 0 "not found or not executable" >>"$out/results.tsv"
+			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$drv" "$script" -1 0 0 "not found, or not executable and without a #! line" >>"$out/results.tsv"
 		done
 		continue
 	fi
