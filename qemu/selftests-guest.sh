@@ -64,30 +64,44 @@ if mkdir -p /tmp/ksft && mount --rbind "$VETH_RS_KSRC/tools/testing/selftests" /
 	echo "# scripts run from $NET"
 fi
 
+# How SCRIPT runs, decided once: fills the array "cmd" (run from the
+# script's folder) and "how" (a note, empty for an executable script).
+# A script the source tree ships without its execute bit (the package's
+# tarball keeps the mode git has) runs through the interpreter its "#!"
+# line names, as the kselftest runner does. Fails when SCRIPT is
+# missing, or neither executable nor starting with "#!".
+script_command() {
+	local path=$NET/$1 shebang=
+	cmd=(./"$(basename "$1")") how=
+	[ -f "$path" ] || return 1
+	[ -x "$path" ] && return 0
+	read -r shebang <"$path" || true
+	case $shebang in
+	'#!'?*) ;;
+	*) return 1 ;;
+	esac
+	local -a interp
+	read -r -a interp <<<"${shebang#\#!}"
+	[ ${#interp[@]} -gt 0 ] || return 1
+	cmd=("${interp[@]}" "${cmd[@]}")
+	how="not executable: run by ${interp[0]}"
+}
+
+# run_one DRIVER SCRIPT HOW COMMAND...: one script under one driver.
 run_one() {
-	local drv=$1 script=$2 name log start rc secs splats note= dir base
+	local drv=$1 script=$2 note=$3 name log start rc secs splats dir
+	shift 3
 	name=${script//\//_}
 	log=$out/$drv/$name.log
-	dir=$NET/$(dirname "$script") base=$(basename "$script")
+	dir=$NET/$(dirname "$script")
 	if ! use_driver "$drv" || [ "$(serving)" != "$drv" ]; then
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$drv" "$script" -1 0 0 "cannot load $drv as kind veth" >>"$out/results.tsv"
 		return
 	fi
-	# A script the source tree ships without its execute bit (the
-	# package's tarball keeps the mode git has) runs through the
-	# interpreter its "#!" line names, as the kselftest runner does.
-	local -a cmd=(./"$base")
-	if [ ! -x "$dir/$base" ]; then
-		local shebang
-		read -r shebang <"$dir/$base"
-		read -r -a cmd <<<"${shebang#\#!}"
-		cmd+=(./"$base")
-		note="not executable: run by ${cmd[0]}"
-	fi
 	echo "veth_rs-selftests-marker: begin $drv $script" >/dev/kmsg
 	start=$SECONDS
 	# timeout signals the script's whole process group.
-	(cd "$dir" && exec timeout -k 15 "$limit" "${cmd[@]}") >"$log" 2>&1 </dev/null
+	(cd "$dir" && exec timeout -k 15 "$limit" "$@") >"$log" 2>&1 </dev/null
 	rc=$?
 	secs=$((SECONDS - start))
 	echo "veth_rs-selftests-marker: end $drv $script" >/dev/kmsg
@@ -110,14 +124,14 @@ run_one() {
 }
 
 for script in "$@"; do
-	if [ ! -f "$NET/$script" ] || { [ ! -x "$NET/$script" ] && [ "$(head -c 2 "$NET/$script")" != '#!' ]; }; then
+	if ! script_command "$script"; then
 		for drv in $drivers; do
 			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$drv" "$script" -1 0 0 "not found, or not executable and without a #! line" >>"$out/results.tsv"
 		done
 		continue
 	fi
 	for drv in $drivers; do
-		run_one "$drv" "$script"
+		run_one "$drv" "$script" "$how" "${cmd[@]}"
 	done
 done
 use_driver none

@@ -32,14 +32,20 @@ KTAP_RE = re.compile(r"^\s*(not ok|ok)\s+\d+\s+(?:-\s+)?(.*?)(?:\s+#\s*(SKIP|XFA
 BRACKET_RE = re.compile(r"^(.*?\S)\s*:?\s*\[\s*(PASS|FAIL\w*|OK|SKIP)\s*\]\s*$")
 PADDED_RE = re.compile(r"^(\s*\S.*?\S)(\s+)(ok|fail|failed|skip)\b(.*)$")
 PREFIX_RE = re.compile(r"^\s*(PASS|FAIL|SKIP|ERROR)\s*[:!]\s*(.*)$")
+# A namespace's name with mktemp's random suffix: net/lib.sh's setup_ns
+# makes `${var,,}-XXXXXX` (a lower-case variable name, six random
+# characters), other scripts `server-XXXXXXXX` (eight). The suffix must
+# hold an upper-case letter or a digit, as all but ~0.5% of mktemp's do,
+# so that an ordinary hyphenated word ("ipv4-inside") stays as it is.
+NS_SUFFIX_RE = re.compile(
+    r"\b([a-z][a-z0-9_]*)-(?=[A-Za-z0-9]*[A-Z0-9])([A-Za-z0-9]{6}|[A-Za-z0-9]{8})\b")
 PREFIX_VERDICT = {"PASS": "ok", "FAIL": "fail", "ERROR": "fail", "SKIP": "skip"}
 
 
 def key(name):
     """A subtest's name as compared: blanks collapsed, the random suffix
-    of net/lib.sh's namespace names (setup_ns: `ns1-` and six random
-    letters or digits) as `*`, digits as #."""
-    name = re.sub(r"\b([A-Za-z]+\d*)-[A-Za-z0-9]{6}\b", r"\1-*", " ".join(name.split()))
+    of a namespace's name as `*`, digits as #."""
+    name = NS_SUFFIX_RE.sub(r"\1-*", " ".join(name.split()))
     return re.sub(r"\d+", "#", name)
 
 
