@@ -88,6 +88,24 @@ script_command() {
 }
 
 # run_one DRIVER SCRIPT HOW COMMAND...: one script under one driver.
+# The init namespace's links before any script: a script cut by its
+# bound may leave its bridges, VLANs or tunnels behind (its own cleanup
+# killed with it), and the next run would meet them ("File exists").
+# links_now: the names, one a line; drop_new_links: deletes every link
+# that was not there at the start, and prints how many it deleted.
+links_now() { ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: \([^:@]*\)[:@].*/\1/p'; }
+links_at_start=$(links_now)
+drop_new_links() {
+	local l n=0
+	for l in $(links_now); do
+		grep -qxF -- "$l" <<<"$links_at_start" && continue
+		# A veth end takes its peer along: the peer may be gone already.
+		ip link del dev "$l" 2>/dev/null
+		n=$((n + 1))
+	done
+	echo $n
+}
+
 run_one() {
 	local drv=$1 script=$2 note=$3 name log start rc secs splats dir
 	shift 3
@@ -114,6 +132,8 @@ run_one() {
 	[ "$left" -gt 0 ] && note="${note:+$note; }left $left netns"
 	left=$(ip -o link show type veth 2>/dev/null | wc -l)
 	[ "$left" -gt 0 ] && note="${note:+$note; }left $left veth devices"
+	left=$(drop_new_links)
+	[ "$left" -gt 0 ] && note="${note:+$note; }$left new links deleted"
 	sleep 1
 	sed -n "/veth_rs-selftests-marker: begin $drv ${script//\//\\/}\$/,/veth_rs-selftests-marker: end $drv ${script//\//\\/}\$/p" "$out/kernel.log" |
 		grep -E -A20 "$SPLAT_RE" >"$out/$drv/$name.splat"
