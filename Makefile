@@ -98,18 +98,19 @@ upstream: kernel
 selftest-modules: kernel
 	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest LLVM=1 modules
 
+# rustfmt, and clippy with warnings as errors in a scratch copy of the
+# tree (.lint/): the real module is never touched (scripts/lint.sh).
 lint: kernel
-	$(RUN) rustfmt --check --edition 2021 veth_rs.rs nullsink_rs.rs netdev.rs
-	$(KMAKE) CLIPPY=1 VETH_RS_WERROR=1 modules
-	@# Rebuild the module normally, so that what runs is a plain build.
-	$(KMAKE) VETH_RS_WERROR=1 modules
+	$(RUN) $(TOP)/scripts/lint.sh $(KDIR)
 
 # Misuses of the layer that safe driver code must not be able to write: each
 # case is built as a module of the crate in a scratch copy of the tree
 # (.compile-fail/) and passes only if rustc rejects it with the error its
 # first line names.
+# COMPILE_FAIL_JOBS=N: workers (default: one per core, two at most).
 compile-fail: kernel
-	$(RUN) $(TOP)/tests/compile_fail/run.sh $(KDIR)
+	$(RUN) $(if $(COMPILE_FAIL_JOBS),env COMPILE_FAIL_JOBS=$(COMPILE_FAIL_JOBS)) \
+		$(TOP)/tests/compile_fail/run.sh $(KDIR)
 
 rust-analyzer: kernel
 	$(KMAKE) rust-analyzer
@@ -117,9 +118,15 @@ rust-analyzer: kernel
 run: default
 	$(TOP)/qemu/vm -- $(TOP)/qemu/seed.sh
 
-# TESTS="link errors" runs only those scripts of tests/.
-check: lint compile-fail plugin bpf upstream selftest-modules
-	$(TOP)/qemu/check.sh $(foreach t,$(TESTS),$(TOP)/tests/$(t:.sh=).sh)
+# TESTS="link errors" runs only those scripts of tests/. The plain build
+# with warnings as errors comes first (the VM runs it); lint and
+# compile-fail, host builds in scratch trees, run beside the VM on the
+# core it leaves idle (qemu/check.sh), compile-fail with one worker, and
+# count as two results of the summary.
+check: kernel plugin bpf upstream selftest-modules
+	$(KMAKE) VETH_RS_WERROR=1 modules
+	VETH_RS_BESIDE="lint compile-fail" VETH_RS_BESIDE_ARGS="KDIR=$(KDIR) COMPILE_FAIL_JOBS=1" \
+		$(TOP)/qemu/check.sh $(foreach t,$(TESTS),$(TOP)/tests/$(t:.sh=).sh)
 
 # Benchmarks against the C veth, in one boot of the release kernel (the
 # module is built for it in a copy under the cache); QUICK=1 for a short run.
@@ -153,4 +160,4 @@ endif
 clean:
 	$(KMAKE) clean
 	$(RUN) $(MAKE) -C $(KDIR) M=$(TOP)/tests/selftest clean
-	rm -rf iproute2/link_veth_rs.so rust-project.json .compile-fail $(INSN)/libinsn.so $(INSN)/mark
+	rm -rf iproute2/link_veth_rs.so rust-project.json .compile-fail .lint $(INSN)/libinsn.so $(INSN)/mark

@@ -103,6 +103,29 @@ for ((l = 0; l < lanes; l++)); do
 	# A few seconds apart: both VMs' boots need not peak at once.
 	[ $l -lt $((lanes - 1)) ] && sleep 5
 done
+# VETH_RS_BESIDE="T1 T2": make targets run on the host, one after the
+# other, while the VM(s) run (the Makefile's check: lint and
+# compile-fail, which build in scratch trees and never touch the module
+# the VM loads); VETH_RS_BESIDE_ARGS: make variables for them. Each is
+# one result line of the summary, its output in $out/beside-T.log.
+beside_pid=
+if [ -n "${VETH_RS_BESIDE:-}" ]; then
+	read -r -a beside <<<"$VETH_RS_BESIDE"
+	read -r -a beside_args <<<"${VETH_RS_BESIDE_ARGS:-}"
+	msg "beside the VM(s): make ${beside[*]}"
+	(
+		for t in "${beside[@]}"; do
+			t0=$SECONDS
+			if make --no-print-directory -C "$VETH_RS_TOP" "${beside_args[@]}" "$t" >"$out/beside-$t.log" 2>&1; then
+				printf 'ok\tmake %s (host, beside the VM: %d s)\t\n' "$t" $((SECONDS - t0))
+			else
+				printf 'not ok\tmake %s (host, beside the VM)\t%s\n' "$t" "failed; $out/beside-$t.log ends: $(tail -n 3 "$out/beside-$t.log" | tr '\n\t' '  ')"
+			fi
+			msg "  beside: make $t done in $((SECONDS - t0)) s" >&2
+		done >"$out/beside.results"
+	) &
+	beside_pid=$!
+fi
 # Progress while they run: the lanes' per-script times.
 (
 	set +e +o pipefail
@@ -119,6 +142,7 @@ done
 ) &
 progress=$!
 for p in "${pids[@]}"; do wait "$p" || true; done
+[ -n "$beside_pid" ] && { wait "$beside_pid" || true; }
 kill "$progress" 2>/dev/null || true
 wait "$progress" 2>/dev/null || true
 rm -f "$out"/*.seen "$out"/*.seen.new
@@ -137,6 +161,15 @@ for name in "${started[@]}"; do
 		printf 'not ok\t%s\t%s\n' "$name" "the VM gave no results (exit $rc; log $out/$name.log)" >>"$all"
 	fi
 done
+if [ -n "$beside_pid" ]; then
+	for t in "${beside[@]}"; do
+		echo "# ======== beside: make $t"
+		sed 's/^/# /' "$out/beside-$t.log"
+	done
+	cat "$out/beside.results" >>"$all"
+	[ "$(grep -c '' "$out/beside.results")" -eq ${#beside[@]} ] ||
+		printf 'not ok\tbeside the VM\t%s\n' "$(grep -c '' "$out/beside.results") results for ${#beside[@]} targets" >>"$all"
+fi
 echo "# make check: ${#scripts[@]} scripts in $lanes VM(s), $((SECONDS - start)) s"
 set +eu
 VETH_RS_RESULTS=$all

@@ -21,22 +21,14 @@ SCRATCH=$TOP/.compile-fail
 
 [ $# -gt 0 ] || set -- "$HERE"/*.rs
 
-# The scratch trees, one per worker: the crate's sources and Kbuild; the
-# bindings are generated in each once and kept from case to case. (With
-# CONFIG_KUNIT, the KUnit suites and the doctests' generator too.) Two
+# The scratch trees, one per worker (scripts/scratch-tree.sh): the
+# bindings are generated in each once and kept from case to case. Two
 # workers on a machine with two cores or more: each case is one rustc run
 # that fails at type checking, single-threaded.
 JOBS=${COMPILE_FAIL_JOBS:-$(nproc)}
 [ "$JOBS" -gt 2 ] && JOBS=2
 [ "$JOBS" -lt 1 ] && JOBS=1
-scratch_tree() {
-	mkdir -p "$1/netdev" "$1/bindings" "$1/scripts"
-	cp -p "$TOP/Kbuild" "$TOP/veth_rs.rs" "$TOP/netdev.rs" "$1/"
-	cp -p "$TOP"/netdev/*.rs "$1/netdev/"
-	cp -p "$TOP/bindings/helpers.c" "$TOP/bindings/kunit_helpers.c" \
-		"$TOP/bindings/veth_rs_helper.h" "$1/bindings/"
-	cp -p "$TOP/scripts/doctests_gen.py" "$1/scripts/"
-}
+. "$TOP/scripts/scratch-tree.sh"
 
 # run_case SCRATCH CASE: one line, "ok   ..." or "FAIL ...".
 run_case() {
@@ -77,7 +69,7 @@ rm -f "$SCRATCH"/results.*
 for ((w = 0; w < JOBS; w++)); do
 	(
 		scratch=$SCRATCH/w$w
-		scratch_tree "$scratch"
+		scratch_tree "$TOP" "$scratch"
 		for ((i = w; i < ${#cases[@]}; i += JOBS)); do
 			printf '%d\t%s\n' "$i" "$(run_case "$scratch" "${cases[$i]}")"
 		done
