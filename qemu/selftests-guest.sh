@@ -57,10 +57,12 @@ fi
 # The scripts run from a short path: some hand $(pwd)/FILE to a tool
 # with a fixed-size buffer (ppp/pppol2tp.sh's xl2tpd config, whose
 # pppoptfile keeps 100 characters), and the cache's source tree path is
-# longer than that. The selftests folder, overlay included, is bound at
-# /tmp/ksft (its ../kselftest and ../lib stay next to net/).
-if mkdir -p /tmp/ksft && mount --rbind "$VETH_RS_KSRC/tools/testing/selftests" /tmp/ksft; then
-	NET=/tmp/ksft/net
+# longer than that. The whole source tree, overlay included, is bound at
+# /tmp/ks: net/lib/py finds the kernel source (tools/net/ynl for
+# rtnetlink.py) six folders above itself, and net/'s ../kselftest and
+# ../lib stay next to it.
+if mkdir -p /tmp/ks && mount --rbind "$VETH_RS_KSRC" /tmp/ks; then
+	NET=/tmp/ks/tools/testing/selftests/net
 	echo "# scripts run from $NET"
 fi
 
