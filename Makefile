@@ -101,7 +101,8 @@ selftest-modules: kernel
 # rustfmt, and clippy with warnings as errors in a scratch copy of the
 # tree (.lint/): the real module is never touched (scripts/lint.sh).
 lint: kernel
-	$(RUN) $(TOP)/scripts/lint.sh $(KDIR)
+	$(RUN) $(TOP)/scripts/lint.sh $(KDIR) \
+		$(if $(VETH_RS_INLINE_HELPERS),VETH_RS_INLINE_HELPERS=$(VETH_RS_INLINE_HELPERS))
 
 # Misuses of the layer that safe driver code must not be able to write: each
 # case is built as a module of the crate in a scratch copy of the tree

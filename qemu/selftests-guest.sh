@@ -91,21 +91,32 @@ script_command() {
 
 # run_one DRIVER SCRIPT HOW COMMAND...: one script under one driver.
 # The init namespace's links before any script: a script cut by its
-# bound may leave its bridges, VLANs or tunnels behind (its own cleanup
-# killed with it), and the next run would meet them ("File exists").
-# links_now: the names, one a line; drop_new_links: deletes every link
-# that was not there at the start, and prints how many it deleted.
+# bound leaves its bridges, VLANs or tunnels behind (`timeout -k` kills
+# its cleanup with it), and the next run would meet them ("File
+# exists"). links_now: the names, one a line. drop_new_links, after a
+# run cut by its bound: deletes every link not in links_kept and prints
+# how many are gone. A link that stays (a tunnel module's fallback
+# device, tunl0 or gre0, whose dellink does nothing; a netdevsim port) is
+# kept from then on, and named once on the console. After a run that
+# ended by itself nothing is deleted: what it left (a module's default
+# dummy0 or bond0) is the same for both drivers.
 links_now() { ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: \([^:@]*\)[:@].*/\1/p'; }
-links_at_start=$(links_now)
+links_kept=$(links_now)
+new_links() { grep -vxF -f <(printf '%s\n' "$links_kept") < <(links_now) || true; }
 drop_new_links() {
-	local l n=0
-	for l in $(links_now); do
-		grep -qxF -- "$l" <<<"$links_at_start" && continue
-		# A veth end takes its peer along: the peer may be gone already.
+	local l before after
+	before=$(new_links)
+	[ -n "$before" ] || { echo 0; return; }
+	# A veth end takes its peer along: the peer may be gone already.
+	while IFS= read -r l; do
 		ip link del dev "$l" 2>/dev/null
-		n=$((n + 1))
-	done
-	echo $n
+	done <<<"$before"
+	after=$(new_links)
+	if [ -n "$after" ]; then
+		echo "# links that stay after ip link del, kept from now on: $(tr '\n' ' ' <<<"$after")" >&2
+		links_kept+=$'\n'$after
+	fi
+	echo $(($(grep -c . <<<"$before") - $(grep -c . <<<"$after")))
 }
 
 run_one() {
@@ -134,8 +145,10 @@ run_one() {
 	[ "$left" -gt 0 ] && note="${note:+$note; }left $left netns"
 	left=$(ip -o link show type veth 2>/dev/null | wc -l)
 	[ "$left" -gt 0 ] && note="${note:+$note; }left $left veth devices"
-	left=$(drop_new_links)
-	[ "$left" -gt 0 ] && note="${note:+$note; }$left new links deleted"
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		left=$(drop_new_links)
+		[ "$left" -gt 0 ] && note="${note:+$note; }$left links it left deleted"
+	fi
 	sleep 1
 	sed -n "/veth_rs-selftests-marker: begin $drv ${script//\//\\/}\$/,/veth_rs-selftests-marker: end $drv ${script//\//\\/}\$/p" "$out/kernel.log" |
 		grep -E -A20 "$SPLAT_RE" >"$out/$drv/$name.splat"

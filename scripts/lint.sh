@@ -7,15 +7,17 @@
 # VM), and what runs is always the plain build (clippy's driver turns
 # MIR optimisations off). The plain build with warnings as errors is
 # make check's own (`make modules VETH_RS_WERROR=1`).
-#   scripts/lint.sh KDIR
+#   scripts/lint.sh KDIR [VAR=VALUE...]
 set -eu
-KDIR=${1:?usage: lint.sh KDIR}
+KDIR=${1:?usage: lint.sh KDIR [VAR=VALUE...]}
+shift
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/scratch-tree.sh"
 cd "$TOP"
 rustfmt --check --edition 2021 veth_rs.rs nullsink_rs.rs netdev.rs
 scratch_tree "$TOP" "$TOP/.lint"
-# The objects of the two crates only: clippy's verdict is rustc's, and
-# linking and modpost are the plain build's.
-make -C "$KDIR" M="$TOP/.lint" LLVM=1 CLIPPY=1 VETH_RS_WERROR=1 veth_rs_drv.o nullsink_rs_drv.o
+# The whole build, as the plain one (C wrappers with -Werror, link,
+# modpost), with clippy as the Rust compiler. Further make variables
+# (VETH_RS_INLINE_HELPERS=0) come after KDIR.
+make -C "$KDIR" M="$TOP/.lint" LLVM=1 CLIPPY=1 VETH_RS_WERROR=1 "$@" modules
 echo "lint: rustfmt and clippy clean"

@@ -6,9 +6,17 @@
 # a second build in DIR recompiles only what changed since.
 scratch_tree() {
 	local top=$1 dir=$2
+	local f
 	mkdir -p "$dir/netdev" "$dir/bindings" "$dir/scripts"
 	cp -p "$top/Kbuild" "$top/veth_rs.rs" "$top/nullsink_rs.rs" "$top/netdev.rs" "$dir/"
-	cp -p "$top"/netdev/*.rs "$dir/netdev/"
+	# The layer's files as they are now: one renamed or deleted since
+	# the last copy must not stay (Kbuild takes netdev/*.rs by wildcard);
+	# the generated doctests are the scratch build's own.
+	rm -f "$dir"/netdev/*.rs
+	for f in "$top"/netdev/*.rs; do
+		case $f in *_generated.rs) continue ;; esac
+		cp -p "$f" "$dir/netdev/"
+	done
 	cp -p "$top"/bindings/*.c "$top/bindings/veth_rs_helper.h" "$dir/bindings/"
 	cp -p "$top/scripts/doctests_gen.py" "$dir/scripts/"
 }
