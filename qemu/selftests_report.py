@@ -92,9 +92,10 @@ def subtests(text):
         if m:
             out.append(entry(m.group(2), PREFIX_VERDICT[m.group(1)], line))
             continue
-        m = PADDED_RE.match(line)
         # A padded name: printf "%-40s" and the like, so the verdict
-        # starts at column 30 or later.
+        # starts at column 30 or later; not a KTAP diagnostic line (a
+        # Python traceback's "# Exception|  ...(fail=fail, ...").
+        m = None if line.lstrip().startswith("#") else PADDED_RE.match(line)
         if m and len(m.group(1)) + len(m.group(2)) >= 30:
             out.append(entry(m.group(1), VERDICT[m.group(3)], line))
     return out
