@@ -89,7 +89,6 @@ script_command() {
 	how="not executable: run by ${interp[0]}"
 }
 
-# run_one DRIVER SCRIPT HOW COMMAND...: one script under one driver.
 # The init namespace's links before any script: a script cut by its
 # bound leaves its bridges, VLANs or tunnels behind (`timeout -k` kills
 # its cleanup with it), and the next run would meet them ("File
@@ -119,8 +118,9 @@ drop_new_links() {
 	echo $(($(grep -c . <<<"$before") - $(grep -c . <<<"$after")))
 }
 
+# run_one DRIVER SCRIPT HOW COMMAND...: one script under one driver.
 run_one() {
-	local drv=$1 script=$2 note=$3 name log start rc secs splats dir
+	local drv=$1 script=$2 note=$3 name log start rc secs splats dir cut=0
 	shift 3
 	name=${script//\//_}
 	log=$out/$drv/$name.log
@@ -136,7 +136,10 @@ run_one() {
 	rc=$?
 	secs=$((SECONDS - start))
 	echo "veth_rs-selftests-marker: end $drv $script" >/dev/kmsg
-	[ $rc = 124 ] || [ $rc = 137 ] && note="${note:+$note; }timeout after ${limit} s"
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		cut=1
+		note="${note:+$note; }timeout after ${limit} s"
+	fi
 	[ "$(serving)" = "$drv" ] || note="${note:+$note; }kind veth served by $(serving) at the end"
 	# What the script left behind (its namespaces, veth devices of the
 	# init namespace) is removed before the next run, and said.
@@ -145,7 +148,7 @@ run_one() {
 	[ "$left" -gt 0 ] && note="${note:+$note; }left $left netns"
 	left=$(ip -o link show type veth 2>/dev/null | wc -l)
 	[ "$left" -gt 0 ] && note="${note:+$note; }left $left veth devices"
-	if [ $rc = 124 ] || [ $rc = 137 ]; then
+	if [ $cut = 1 ]; then
 		left=$(drop_new_links)
 		[ "$left" -gt 0 ] && note="${note:+$note; }$left links it left deleted"
 	fi
