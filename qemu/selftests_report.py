@@ -12,8 +12,8 @@ digits taken as one (`#`) and net/lib.sh's random namespace suffixes
 (`ns1-AbC12x`) as `*`: counts, ports and durations in a name
 (mptcp's `(duration 123ms)`) differ from run to run.
 Two runs are identical when they give the same subtests, in the same
-order, with the same verdicts, and the same kind of exit (pass, fail,
-skip) other than a timeout. When both runs were cut by the bound and
+order, with the same verdicts, and the same kind of exit (pass, fail or
+skip). When both runs were cut by the bound and
 agree on every subtest both reached (at the same point or not), the
 script is "not settled": no difference seen, the rest unseen, to be run
 again with a longer bound; counted apart, not as identical. Prints a
@@ -148,7 +148,7 @@ def main():
             if ka == kb == "skip" and not sa and not sb:
                 ident = "skipped"
                 n_skip += 1
-            elif sa == sb and ka == kb and "timeout" not in (ka, kb):
+            elif sa == sb and ka == kb != "timeout":
                 ident = "yes"
                 n_ident += 1
             elif ka == kb == "timeout" and sa[:len(sb)] == sb[:len(sa)]:
