@@ -118,6 +118,29 @@ drop_new_links() {
 	echo $(($(grep -c . <<<"$before") - $(grep -c . <<<"$after")))
 }
 
+# The init namespace's sysctls under net/ before any script, one
+# "PATH<tab>VALUE" a line (files of one line only): a run that changes
+# one and does not put it back (cut by its bound, so its cleanup never
+# ran) would hand the change to the next run, which is the other
+# driver's run of the same script (router_mpath_seed.sh's hash seed
+# changed its first subtest's verdict so). restore_sysctls, after each
+# run: writes back every value that differs, prints the paths it could
+# write; a value the kernel keeps read-only or refuses stays as it is.
+sysctls_now() {
+	grep -rs '' /proc/sys/net | awk '{ i = index($0, ":"); p = substr($0, 1, i - 1)
+		n[p]++; v[p] = substr($0, i + 1); o[NR] = p }
+		END { for (j = 1; j <= NR; j++) if (n[o[j]] == 1) print o[j] "\t" v[o[j]] }'
+}
+sysctls_kept=$(sysctls_now)
+restore_sysctls() {
+	local path value
+	while IFS=$'\t' read -r path value; do
+		printf '%s\n' "$value" 2>/dev/null >"$path" && echo "${path#/proc/sys/}"
+	done < <(awk -F'\t' 'NR == FNR { was[$1] = substr($0, length($1) + 2); next }
+		($1 in was) && was[$1] != substr($0, length($1) + 2) { print $1 "\t" was[$1] }' \
+		<(printf '%s\n' "$sysctls_kept") <(sysctls_now))
+}
+
 # run_one DRIVER SCRIPT HOW COMMAND...: one script under one driver.
 run_one() {
 	local drv=$1 script=$2 note=$3 name log start rc secs splats dir cut=0
@@ -152,6 +175,10 @@ run_one() {
 		left=$(drop_new_links)
 		[ "$left" -gt 0 ] && note="${note:+$note; }$left links it left deleted"
 	fi
+	restore_sysctls >"$out/$drv/$name.sysctl"
+	left=$(grep -c . "$out/$drv/$name.sysctl")
+	[ "$left" -gt 0 ] && note="${note:+$note; }$left sysctls it changed restored" ||
+		rm -f "$out/$drv/$name.sysctl"
 	sleep 1
 	sed -n "/veth_rs-selftests-marker: begin $drv ${script//\//\\/}\$/,/veth_rs-selftests-marker: end $drv ${script//\//\\/}\$/p" "$out/kernel.log" |
 		grep -E -A20 "$SPLAT_RE" >"$out/$drv/$name.splat"
